@@ -1,0 +1,50 @@
+import type { Severity } from "../result/types.js";
+
+/** A failure signature as written in src/rules/signatures.yaml. */
+export interface SignatureRule {
+  /** Stable, dotted, lower-case id, e.g. "dqlite.query-deadline". */
+  id: string;
+  /** "noise" rules only suppress lines; they never become findings. */
+  severity: Severity | "noise";
+  /** Short title shown in the comment. */
+  title: string;
+  /** What it means and what to do. */
+  meaning: string;
+  /** Link to docs or the issue thread that explains it; null if none. */
+  docs: string | null;
+  /** Glob-like patterns over report-relative paths; `<svc:NAME>` expands to both classic and strict service folders. */
+  files: string[];
+  /** Regex source (JavaScript flavour). */
+  regex: string;
+  /** Case-sensitive match (default: insensitive). */
+  caseSensitive?: boolean;
+  /** Optional: only a sustained burst counts. */
+  sustained?: { minLines: number; minMinutes: number };
+  /** Optional: severity when sustained (or when a numeric capture passes `above`). */
+  escalate?: { severity: Severity; when: "sustained" | { capture: number; above: number } };
+  /** A real line that must match (from report-format.md, with its source). */
+  example: { line: string; source: string };
+  /** A similar line that must not match. */
+  nearMiss: string;
+}
+
+export interface SignatureHit {
+  ruleId: string;
+  /** Report-relative file path. */
+  file: string;
+  /** Number of matching lines in that file. */
+  count: number;
+  /** First few matching lines (raw, not yet redacted) with 1-based line numbers. */
+  samples: { line: number; text: string }[];
+  /** Timestamps of the first and last matching line, as parsed (null when the line has none). */
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /** Matches per minute: key = minute since epoch (year possibly inferred), value = count. For bursts and "sustained". */
+  perMinute: Map<number, number>;
+  /** Whether the rule's sustained threshold was met in this file (false when the rule has none). */
+  sustained: boolean;
+  /** For rules with numeric captures: the largest value seen (restart counters …). */
+  maxCapture: number | null;
+  /** Captured host:port, device names … distinct values of capture group 1 (capped). */
+  captures: string[];
+}
