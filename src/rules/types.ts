@@ -13,19 +13,30 @@ export interface SignatureRule {
   /** Link to docs or the issue thread that explains it; null if none. */
   docs: string | null;
   /** Glob-like patterns over report-relative paths; `<svc:NAME>` expands to both classic and strict service folders. */
-  files: string[];
-  /** Regex source (JavaScript flavour). */
-  regex: string;
+  files: string[];  // "@console" = the `microk8s inspect` console output pasted in an issue body
+  /**
+   * Regex source (JavaScript flavour). Absent for `computed` rules, whose condition is code in
+   * src/analysis (their title, meaning, docs and severity still live in the catalogue).
+   */
+  regex?: string;
+  /** True when the condition is computed from parsed files rather than matched by a regex. */
+  computed?: boolean;
   /** Case-sensitive match (default: insensitive). */
   caseSensitive?: boolean;
   /** Optional: only a sustained burst counts. */
   sustained?: { minLines: number; minMinutes: number };
   /** Optional: severity when sustained (or when a numeric capture passes `above`). */
   escalate?: { severity: Severity; when: "sustained" | { capture: number; above: number } };
-  /** A real line that must match (from report-format.md, with its source). */
-  example: { line: string; source: string };
-  /** A similar line that must not match. */
-  nearMiss: string;
+  /** A real line that must match (from report-format.md, with its source). Required for regex rules. */
+  example?: { line: string; source: string };
+  /** A similar line that must not match. Required for regex rules. */
+  nearMiss?: string;
+}
+
+/** The loaded, validated catalogue (built-in signatures.yaml plus any repository extras). */
+export interface Catalogue {
+  rules: SignatureRule[];
+  byId: Map<string, SignatureRule>;
 }
 
 export interface SignatureHit {
