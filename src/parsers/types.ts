@@ -160,7 +160,12 @@ export interface ParsedReport {
   dqliteList?: BackendListing;
   /** Keyed by report-relative path. */
   journals: Record<string, JournalSummary>;
-  kernel?: { events: KernelEvent[]; lines: number };
+  kernel?: {
+    events: KernelEvent[];
+    lines: number;
+    /** Matching lines per "kind:device" (e.g. "io-error:sda"), counting also those beyond the kept sample of events. */
+    eventCounts?: Record<string, number>;
+  };
   diskUsage?: DiskUsageRow[];
   memory?: MemoryUsage;
   snapList?: SnapRow[];
@@ -170,7 +175,12 @@ export interface ParsedReport {
   k8sVersion?: K8sVersion;
   iptablesL?: IptablesL;
   ipRoute?: IpRoute;
-  /** args/kubelet flags, args/k8s-dqlite flags (name → value), when present. */
+  /** Non-loopback, non-link-local addresses from `ip addr` output in network/ip-addr (without prefix length). */
+  ipAddresses?: string[];
+  /**
+   * args/kubelet flags, args/k8s-dqlite flags (name → value), when present. Keyed by args file name ("kubelet"),
+   * then by flag as written with its dashes ("--hostname-override"); secret-looking flags hold "[redacted]".
+   */
   args: Record<string, Record<string, string>>;
   /** bom.json component versions, when present. */
   bom?: Record<string, string>;

@@ -52,6 +52,11 @@ export interface ReadOutcome {
   reports: ReadReport[];
   /** One-line reason when the input could not be read as a whole; reports are then to be discarded. */
   error: string | null;
+  /**
+   * Stable reason code when `error` is set ("not-gzip", "truncated", "unsafe-path", "link",
+   * "too-large", "no-layout", "io" …; see ReportReadErrorCode in limits.ts). Absent otherwise.
+   */
+  errorCode?: string;
   /** Non-fatal remarks (entries skipped, unknown files outside the report …). */
   warnings: string[];
 }

@@ -29,6 +29,10 @@ export interface ReportSummary {
   takenAt?: string | null;
   /** Non-fatal problems met while reading (a truncated file, an unparsable cluster.yaml …). */
   warnings?: string[];
+  /** "report" (an inspection tarball or folder) or "log" (a single attached journal/dmesg). Absent means "report". */
+  kind?: "report" | "log";
+  /** For a single log: the service it appears to come from ("k8s-dqlite", "kernel" …), null when unknown. */
+  service?: string | null;
 }
 
 export interface QuorumMember {

@@ -58,4 +58,14 @@ export interface SignatureHit {
   maxCapture: number | null;
   /** Captured host:port, device names … distinct values of capture group 1 (capped). */
   captures: string[];
+  /**
+   * Optional: matching lines per distinct capture value (same cap as `captures`). Lets the analysis
+   * tell which of several peers in one hit keeps failing (dqlite.peer-unreachable).
+   */
+  captureCounts?: Record<string, number>;
+  /**
+   * Optional: false when some timestamps had no year and none could be inferred (no yearHint, no year in
+   * the lines); `perMinute` then uses placeholder year 2000 for them and `firstSeen`/`lastSeen` show no year.
+   */
+  yearKnown?: boolean;
 }
