@@ -98,6 +98,8 @@ function services(data: Unidentified): Set<string> {
 
 function refineRole(data: Unidentified): NodeRole {
   const present = services(data);
+  // 1.23–1.25 workers still list an inactive k8s-dqlite service; the proxy folder (traefik/apiserver-proxy) decides.
+  if (data.layout.role === "worker") return "worker";
   if (present.has("k8s-dqlite")) return "control-plane";
   // join --worker removes the no-apiserver-proxy lock and creates no-k8s-dqlite.
   if (present.has("apiserver-proxy")) return "worker";

@@ -32,7 +32,11 @@ const MAX_SAMPLE_CHARS = 2000;
 
 export function verdictLine(result: AnalysisResult): string {
   const verdict = result.verdict?.trim() ? result.verdict : deriveVerdict(result);
-  return `${verdictEmoji(result)} **${inlineText(verdict, 300)}**`;
+  // The analysis' verdict may already lead with its own status emoji; do not show two.
+  const leading = /^(\p{Extended_Pictographic})\uFE0F?\s*/u.exec(verdict);
+  const emoji = leading ? leading[1] : verdictEmoji(result);
+  const text = leading ? verdict.slice(leading[0].length) : verdict;
+  return `${emoji} **${inlineText(text, 300)}**`;
 }
 
 function reportLabel(report: ReportSummary): string {

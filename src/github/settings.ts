@@ -1,0 +1,72 @@
+/** Server-side settings of the bot, read once from the environment. */
+import { parseAttachmentHosts } from "../attachments/hosts.js";
+
+export interface OpenAiSettings {
+  baseUrl: string | null;
+  apiKey: string | null;
+  model: string;
+}
+
+export interface BotSettings {
+  /** Extra `host[:port]` entries allowed to serve attachments (ATTACHMENT_HOSTS; `http://` prefix fixes the scheme). */
+  attachmentHosts: string[];
+  /** GitHub Enterprise Server host (`host[:port]`), null on github.com. */
+  gheHost: string | null;
+  gheProtocol: "https" | "http";
+  /** Per-attachment download cap in bytes; null = the downloader's default (GitHub's 25 MB limit). */
+  maxAttachmentBytes: number | null;
+  /** Per-attachment download timeout; null = the downloader's default. */
+  downloadTimeoutMs: number | null;
+  /** At most this many attachments are analysed per issue. */
+  maxAttachments: number;
+  /** An OpenAI-compatible model for `/triage explain`; null when not configured. */
+  openai: OpenAiSettings | null;
+}
+
+export const DEFAULT_MAX_ATTACHMENTS = 10;
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): BotSettings {
+  const gheHost = clean(env.GHE_HOST);
+  const protocol = clean(env.GHE_PROTOCOL)?.toLowerCase();
+  return {
+    attachmentHosts: parseAttachmentHosts(env.ATTACHMENT_HOSTS),
+    gheHost: gheHost ? gheHost.replace(/^https?:\/\//i, "").replace(/\/+$/, "") : null,
+    gheProtocol: protocol === "http" ? "http" : "https",
+    maxAttachmentBytes: positiveInt(env.ATTACHMENT_MAX_BYTES),
+    downloadTimeoutMs: positiveInt(env.ATTACHMENT_TIMEOUT_MS),
+    maxAttachments: positiveInt(env.MAX_ATTACHMENTS) ?? DEFAULT_MAX_ATTACHMENTS,
+    openai: readOpenAi(env),
+  };
+}
+
+function readOpenAi(env: NodeJS.ProcessEnv): OpenAiSettings | null {
+  const model = clean(env.OPENAI_MODEL);
+  const baseUrl = clean(env.OPENAI_BASE_URL);
+  const apiKey = clean(env.OPENAI_API_KEY);
+  // a model name plus somewhere to send it: a key (api.openai.com) or a compatible base URL
+  if (!model || (!baseUrl && !apiKey)) return null;
+  return { model, baseUrl, apiKey };
+}
+
+function clean(value: string | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}
+
+function positiveInt(value: string | undefined): number | null {
+  if (!value || !/^\d+$/.test(value.trim())) return null;
+  const parsed = Number(value.trim());
+  return Number.isSafeInteger(parsed) && parsed > 0 ? parsed : null;
+}
+
+/** True when `url` points at the GitHub host itself (github.com or the Enterprise host), where a token may go. */
+export function isGitHubHost(url: string, gheHost: string | null): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (gheHost) return parsed.host.toLowerCase() === gheHost.toLowerCase();
+  return parsed.protocol === "https:" && parsed.host.toLowerCase() === "github.com";
+}
