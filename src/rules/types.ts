@@ -13,7 +13,7 @@ export interface SignatureRule {
   /** Link to docs or the issue thread that explains it; null if none. */
   docs: string | null;
   /** Glob-like patterns over report-relative paths; `<svc:NAME>` expands to both classic and strict service folders. */
-  files: string[];  // "@console" = the `microk8s inspect` console output pasted in an issue body
+  files: string[]; // "@console" = the `microk8s inspect` console output pasted in an issue body
   /**
    * Regex source (JavaScript flavour). Absent for `computed` rules, whose condition is code in
    * src/analysis (their title, meaning, docs and severity still live in the catalogue).
