@@ -205,14 +205,26 @@ function dedupeLabels(list: readonly string[]): string[] {
  */
 export class LabelEnsurer {
   readonly #repos = new Map<string, { loadedAt: number; names: Promise<Set<string>> }>();
+  /** Creations under way: issues triaged at the same time share one request per label. */
+  readonly #creating = new Map<string, Promise<void>>();
   static readonly TTL_MS = 10 * 60 * 1000;
 
   async ensure(api: GitHubApi, owner: string, repo: string, spec: LabelSpec): Promise<void> {
     const names = await this.#names(api, owner, repo);
     const wanted = spec.name.toLowerCase();
     if (names.has(wanted)) return;
-    await api.createLabel(owner, repo, spec);
-    names.add(wanted);
+    const key = `${owner}/${repo}\u0000${wanted}`.toLowerCase();
+    let creating = this.#creating.get(key);
+    if (!creating) {
+      creating = api
+        .createLabel(owner, repo, spec)
+        .then(() => {
+          names.add(wanted);
+        })
+        .finally(() => this.#creating.delete(key));
+      this.#creating.set(key, creating);
+    }
+    await creating;
   }
 
   #names(api: GitHubApi, owner: string, repo: string): Promise<Set<string>> {
