@@ -4,19 +4,38 @@
  */
 import { stat, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { diffResults, renderDiffDocument, renderDiffJson } from "../diff/index.js";
 import { analyze } from "../engine.js";
+import { missingModelConfig, readModelConfig } from "../explain/config.js";
+import type { ExplainOutcome } from "../explain/explain.js";
+import { EXPLANATION_TITLE, renderExplanation } from "../explain/render.js";
+import { analysisSignature, signatureTokens } from "../related/signature.js";
 import { renderJson } from "../render/json.js";
 import { renderMarkdown } from "../render/markdown.js";
 import type { ReportInput } from "../report/types.js";
-import { SEVERITY_ORDER, type Severity } from "../result/types.js";
+import { type AnalysisResult, SEVERITY_ORDER, type Severity } from "../result/types.js";
 
 export const USAGE = `Usage:
-  report-triage analyze [--format markdown|json] [--out FILE] [--min-severity LEVEL] REPORT [REPORT ...]
+  report-triage analyze [--format markdown|json] [--out FILE] [--min-severity LEVEL] [--explain] REPORT [REPORT ...]
+  report-triage diff [--format markdown|json] [--out FILE] OLD [OLD ...] -- NEW [NEW ...]
+  report-triage diff [--format markdown|json] [--out FILE] --old OLD [--old OLD ...] --new NEW [--new NEW ...]
+  report-triage signature [--format text|json] REPORT [REPORT ...]
   report-triage serve                 run the GitHub App server (same as npm start)
   report-triage --help | --version
 
 REPORT is a microk8s inspect tarball (.tar.gz/.tgz), a folder holding an extracted one, or a single
 service log (journal.log, dmesg). Several reports are analysed together as one cluster.
+
+diff analyses the OLD reports and the NEW reports (each side as one cluster) and prints what changed:
+quorum, voters and roles, departed nodes, disk errors, findings that appeared, disappeared or grew.
+
+signature prints the normalised signature the bot uses to find possibly related issues (finding ids
+and log lines with names, addresses, numbers and times stripped), and the tokens to search for on GitHub.
+
+--explain adds a short explanation by a language model. It is the only option that uses the network:
+it needs OPENAI_MODEL and OPENAI_BASE_URL (any OpenAI-compatible endpoint) or OPENAI_API_KEY, and sends
+only the findings with redacted evidence, node names, host names and IP addresses replaced by
+placeholders (OPENAI_TIMEOUT_MS, default 20000). Without them the output says why there is none.
 
 Exit status: 0 all reports read; 1 at least one report could not be read; 2 usage error.`;
 
@@ -25,6 +44,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** True when stderr is an interactive terminal (progress lines are shown only then). */
   stderrIsTty: boolean;
+  /** Environment for `--explain` (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const defaultIo: CliIo = {
@@ -60,6 +81,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (command === "analyze") return analyzeCommand(rest, io);
+  if (command === "diff") return diffCommand(rest, io);
+  if (command === "signature") return signatureCommand(rest, io);
   if (command === "serve") {
     const { serveUntilSignal } = await import("../server.js");
     await serveUntilSignal(process.env);
@@ -81,28 +104,163 @@ async function analyzeCommand(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const format = values.format ?? "markdown";
-  if (format !== "markdown" && format !== "json") throw new UsageError(`--format must be markdown or json, not ${format}`);
+  if (format !== "markdown" && format !== "json")
+    throw new UsageError(`--format must be markdown or json, not ${format}`);
   const minSeverity = values["min-severity"] as Severity | undefined;
   if (minSeverity && !SEVERITY_ORDER.includes(minSeverity)) {
     throw new UsageError(`--min-severity must be one of ${SEVERITY_ORDER.join(", ")}`);
   }
   if (positionals.length === 0) throw new UsageError("no report given");
 
-  const inputs: ReportInput[] = [];
-  for (const path of positionals) {
-    const info = await stat(path).catch(() => null);
-    if (!info) throw new UsageError(`file not found: ${path}`);
-    inputs.push(info.isDirectory() ? { kind: "folder", path } : { kind: "file", path });
-  }
-
+  const inputs = await resolveInputs(positionals);
   const progress = io.stderrIsTty ? progressPrinter(io) : undefined;
   const result = await analyze(inputs, { onProgress: progress?.update });
   progress?.done();
 
-  const output = format === "json" ? renderJson(result) : renderMarkdown(result, { minSeverity });
-  if (values.out) await writeFile(values.out, output.endsWith("\n") ? output : `${output}\n`);
-  else io.stdout(output.endsWith("\n") ? output : `${output}\n`);
+  const explanation = values.explain ? await explain(result, io) : null;
+  let output: string;
+  if (format === "json") {
+    output = renderJson(result);
+    if (explanation) output = JSON.stringify({ ...JSON.parse(output), explanation }, null, 2);
+  } else {
+    const extraSections = explanation
+      ? [{ title: EXPLANATION_TITLE, body: renderExplanation(explanation) }]
+      : undefined;
+    output = renderMarkdown(result, { minSeverity, ...(extraSections ? { extraSections } : {}) });
+  }
+  await emit(output, values.out, io);
   return result.reports.some((r) => r.error) ? 1 : 0;
+}
+
+/** The model's explanation, or why there is none (also said on stderr). Never throws. */
+async function explain(result: AnalysisResult, io: CliIo): Promise<ExplainOutcome> {
+  const env = io.env ?? process.env;
+  const model = readModelConfig(env);
+  let outcome: ExplainOutcome;
+  if (!model) {
+    outcome = { ok: false, reason: `no language model is configured (${missingModelConfig(env)})` };
+  } else {
+    const { explainResult } = await import("../explain/explain.js");
+    outcome = await explainResult(result, model);
+  }
+  if (!outcome.ok) io.stderr(`report-triage: no explanation: ${outcome.reason}\n`);
+  return outcome;
+}
+
+async function diffCommand(argv: string[], io: CliIo): Promise<number> {
+  const split = argv.indexOf("--");
+  const head = split < 0 ? argv : argv.slice(0, split);
+  const tail = split < 0 ? [] : argv.slice(split + 1);
+  let parsed: ReturnType<typeof parseDiffArgs>;
+  try {
+    parsed = parseDiffArgs(head);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const format = values.format ?? "markdown";
+  if (format !== "markdown" && format !== "json")
+    throw new UsageError(`--format must be markdown or json, not ${format}`);
+  const named = (values.old?.length ?? 0) + (values.new?.length ?? 0) > 0;
+  let oldPaths: string[];
+  let newPaths: string[];
+  if (split >= 0) {
+    if (named) throw new UsageError("diff: use either OLD... -- NEW... or --old/--new, not both");
+    oldPaths = positionals;
+    newPaths = tail;
+  } else {
+    if (positionals.length > 0)
+      throw new UsageError("diff: separate the earlier and the later reports with -- (or use --old/--new)");
+    oldPaths = values.old ?? [];
+    newPaths = values.new ?? [];
+  }
+  if (oldPaths.length === 0) throw new UsageError("diff: no earlier (OLD) report given");
+  if (newPaths.length === 0) throw new UsageError("diff: no later (NEW) report given");
+
+  const oldInputs = await resolveInputs(oldPaths);
+  const newInputs = await resolveInputs(newPaths);
+  const progress = io.stderrIsTty ? progressPrinter(io) : undefined;
+  const previous = await analyze(oldInputs, { onProgress: progress?.update });
+  const current = await analyze(newInputs, { onProgress: progress?.update });
+  progress?.done();
+
+  const diff = diffResults(previous, current);
+  await emit(format === "json" ? renderDiffJson(diff) : renderDiffDocument(diff), values.out, io);
+  return [...previous.reports, ...current.reports].some((r) => r.error) ? 1 : 0;
+}
+
+async function signatureCommand(argv: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { format: { type: "string", short: "f" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  if (parsed.values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const format = (parsed.values.format as string | undefined) ?? "text";
+  if (format !== "text" && format !== "json")
+    throw new UsageError(`--format must be text or json, not ${format}`);
+  if (parsed.positionals.length === 0) throw new UsageError("no report given");
+  const result = await analyze(await resolveInputs(parsed.positionals));
+  const signature = analysisSignature(result);
+  const tokens = signatureTokens(signature);
+  const { weights: _weights, ...shown } = signature;
+  const output =
+    format === "json"
+      ? JSON.stringify({ ...shown, tokens }, null, 2)
+      : [
+          `key: ${signature.key}`,
+          `ids: ${signature.ids.join(", ") || "(nothing fired)"}`,
+          "lines:",
+          ...signature.lines.map((line) => `  ${line}`),
+          `tokens: ${tokens.join(" ")}`,
+          `search: repo:OWNER/REPO is:issue in:comments ${tokens[1]}`,
+        ].join("\n");
+  await emit(output, undefined, io);
+  return result.reports.some((r) => r.error) ? 1 : 0;
+}
+
+function parseDiffArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: "string", short: "f" },
+      out: { type: "string", short: "o" },
+      old: { type: "string", multiple: true },
+      new: { type: "string", multiple: true },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+async function resolveInputs(paths: string[]): Promise<ReportInput[]> {
+  const inputs: ReportInput[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => null);
+    if (!info) throw new UsageError(`file not found: ${path}`);
+    inputs.push(info.isDirectory() ? { kind: "folder", path } : { kind: "file", path });
+  }
+  return inputs;
+}
+
+async function emit(output: string, out: string | undefined, io: CliIo): Promise<void> {
+  const text = output.endsWith("\n") ? output : `${output}\n`;
+  if (out) await writeFile(out, text);
+  else io.stdout(text);
 }
 
 function parseAnalyzeArgs(argv: string[]) {
@@ -114,6 +272,7 @@ function parseAnalyzeArgs(argv: string[]) {
       format: { type: "string", short: "f" },
       out: { type: "string", short: "o" },
       "min-severity": { type: "string" },
+      explain: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -143,6 +302,8 @@ function progressPrinter(io: CliIo) {
 
 async function version(): Promise<string> {
   const { readFile } = await import("node:fs/promises");
-  const pkg = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }

@@ -9,6 +9,7 @@ import type { ApplicationFunction, Context, Probot } from "probot";
 import { attachmentSetKey, discoverAttachments } from "../attachments/discover.js";
 import { downloadAttachment } from "../attachments/download.js";
 import { analyze, consoleFindings, loadCatalogueWithExtras } from "../engine.js";
+import { EXPLANATION_TITLE, renderExplanation } from "../explain/render.js";
 import { redact } from "../redact/redact.js";
 import { COMMENT_MARKER, renderMarkdown } from "../render/markdown.js";
 import { COMMAND_NAMES, dispatchCommands } from "./commands/index.js";
@@ -23,11 +24,13 @@ import { type BotSettings, readSettings } from "./settings.js";
 import { ANY_BOT_LOGIN } from "./sticky.js";
 import {
   analysisForExplain,
+  type ExplainAttempt,
   type ExplainRequest,
   type IssueSession,
   isIssueIgnored,
   recordIgnored,
   runTriage,
+  safeSection,
   setIgnored,
   type TriageDeps,
 } from "./triage.js";
@@ -45,7 +48,11 @@ export interface AppDeps {
   loadCatalogueFn?: TriageDeps["loadCatalogue"];
   downloadFn?: TriageDeps["download"];
   renderFn?: TriageDeps["render"];
-  /** The model call for `/triage explain` (added separately). */
+  /**
+   * The model call for `/triage explain` and `autoExplain` (default: src/explain, an
+   * OpenAI-compatible endpoint from OPENAI_* settings). Throw to fail with a reason; an
+   * ExplainError's `reason` is shown as is.
+   */
   explainFn?: ExplainFn;
   /** Settings (default: read from the environment when the app is loaded). */
   settings?: BotSettings;
@@ -90,6 +97,7 @@ export function createApp(deps: AppDeps = {}): TriageApp {
       labels,
       botLogin,
       log,
+      explain: (request) => explainAnalysis(request, settings, deps.explainFn ?? defaultExplainFn, log),
     });
 
     for (const eventName of SUPPORTED) {
@@ -233,7 +241,6 @@ export function createApp(deps: AppDeps = {}): TriageApp {
     settings: BotSettings,
     onTriage: () => void,
   ): CommandServices {
-    const explainFn = deps.explainFn;
     const model = settings.openai;
     return {
       async triage(options) {
@@ -244,15 +251,70 @@ export function createApp(deps: AppDeps = {}): TriageApp {
       setIgnored: (ignored) => setIgnored(session, ignored, triage),
       isIgnored: () => isIssueIgnored(session, triage),
       explain:
-        explainFn && model
+        model && triage.explain
           ? async () => {
               const request = await analysisForExplain(session, triage);
-              if (!request) return "there is nothing to explain on this issue.";
-              const text = await explainFn({ ...request, model });
-              return triage.redact(text).slice(0, 60_000);
+              if (!request?.result.reports.some((report) => !report.error)) {
+                return {
+                  ok: false,
+                  text: "there is no readable inspection report on this issue to explain.",
+                };
+              }
+              const attempt = await triage.explain!(request);
+              if (!attempt.ok) {
+                return {
+                  ok: false,
+                  text: `no explanation this time: ${attempt.reason}. The analysis comment stays as it is.`,
+                };
+              }
+              const section = renderExplanation({ ok: true, text: attempt.markdown, model: attempt.model });
+              return {
+                ok: true,
+                text: `here is a plain-language explanation of the analysis.\n\n#### ${EXPLANATION_TITLE}\n\n${section}`,
+              };
             }
           : null,
     };
+  }
+}
+
+/** The built-in explainer, loaded on first use (the OpenAI client is not needed to serve webhooks). */
+const defaultExplainFn: ExplainFn = async (request) => {
+  const { explainWithModel } = await import("../explain/explain.js");
+  return explainWithModel(request);
+};
+
+/**
+ * Runs the explainer for an analysis and never throws: no model configured, a timeout, an HTTP
+ * error or an unusable answer all become one line saying why. Whatever a hook returns is
+ * redacted and made safe for the bot's comment again.
+ */
+export async function explainAnalysis(
+  request: ExplainRequest,
+  settings: BotSettings,
+  explainFn: ExplainFn,
+  log: Context["log"],
+): Promise<ExplainAttempt> {
+  const model = settings.openai;
+  if (!model) {
+    return {
+      ok: false,
+      reason:
+        "no language model is configured for this bot (OPENAI_MODEL with OPENAI_BASE_URL or OPENAI_API_KEY)",
+    };
+  }
+  try {
+    const text = await explainFn({ ...request, model });
+    const markdown = safeSection(redact(String(text ?? "")))
+      .trim()
+      .slice(0, 20_000);
+    if (!markdown) return { ok: false, reason: "the language model's answer was empty" };
+    return { ok: true, markdown, model: model.model };
+  } catch (error) {
+    const reason = (error as { reason?: unknown })?.reason;
+    if (typeof reason === "string" && reason) return { ok: false, reason: redact(reason).slice(0, 300) };
+    log.warn({ err: error }, "explanation failed");
+    return { ok: false, reason: "the explanation failed because of an internal error" };
   }
 }
 

@@ -20,10 +20,12 @@ export interface RepoConfig {
   minSeverity: Severity | null;
   /** Extra signature rules, validated by the engine's catalogue loader. */
   extraRules: unknown;
-  /** Link possibly related issues (reserved for later). */
+  /** List up to three earlier issues whose analysis has a matching signature (read-only: never closes or labels). */
   relatedIssues: boolean;
   /** Allow `/triage explain` (it also needs a model configured on the server). */
   explain: boolean;
+  /** Add the model's explanation to every analysis comment (needs `explain` and a model on the server). */
+  autoExplain: boolean;
 }
 
 export interface LoadedConfig {
@@ -42,6 +44,7 @@ const TOP_LEVEL_KEYS = [
   "extraRules",
   "relatedIssues",
   "explain",
+  "autoExplain",
 ];
 const LABEL_NAME_MAX = 50;
 
@@ -52,8 +55,9 @@ export function defaultConfig(allCommands: readonly string[]): RepoConfig {
     nudge: true,
     minSeverity: null,
     extraRules: null,
-    relatedIssues: false,
+    relatedIssues: true,
     explain: true,
+    autoExplain: false,
   };
 }
 
@@ -70,7 +74,7 @@ export function validateConfig(raw: unknown, allCommands: readonly string[]): Lo
   }
   if ("labels" in raw) config.labels = validateLabels(raw.labels, errors);
   if ("commands" in raw) config.commands = validateCommands(raw.commands, allCommands, errors);
-  for (const key of ["nudge", "relatedIssues", "explain"] as const) {
+  for (const key of ["nudge", "relatedIssues", "explain", "autoExplain"] as const) {
     if (!(key in raw)) continue;
     if (typeof raw[key] === "boolean") config[key] = raw[key];
     else errors.push(`\`${key}\` must be true or false`);

@@ -51,6 +51,16 @@ export interface GitHubApi {
   ): Promise<{ roleName: string; permission: string } | null>;
   /** Installation access token (for downloading attachments from the GitHub host only). */
   installationToken(): Promise<string | null>;
+  /** Issue search (GET /search/issues), first page only; used for "possibly related issues". */
+  searchIssues?(query: string, perPage: number): Promise<SearchedIssue[]>;
+}
+
+export interface SearchedIssue {
+  number: number;
+  title: string;
+  state: string;
+  url: string | null;
+  isPullRequest: boolean;
 }
 
 const MAX_COMMENT_PAGES = 30;
@@ -236,6 +246,20 @@ function createRawApi(octokit: Octokit): GitHubApi {
         if (statusOf(error) === 404) return null;
         throw error;
       }
+    },
+
+    async searchIssues(query, perPage) {
+      const { data } = await octokit.rest.search.issuesAndPullRequests({
+        q: query,
+        per_page: Math.min(100, Math.max(1, perPage)),
+      });
+      return (data.items ?? []).map((item) => ({
+        number: item.number,
+        title: typeof item.title === "string" ? item.title : "",
+        state: String(item.state ?? "open"),
+        url: typeof item.html_url === "string" ? item.html_url : null,
+        isPullRequest: Boolean(item.pull_request),
+      }));
     },
 
     async installationToken() {

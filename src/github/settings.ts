@@ -1,10 +1,13 @@
 /** Server-side settings of the bot, read once from the environment. */
 import { parseAttachmentHosts } from "../attachments/hosts.js";
+import { readModelConfig } from "../explain/config.js";
 
 export interface OpenAiSettings {
   baseUrl: string | null;
   apiKey: string | null;
   model: string;
+  /** Per-request timeout (OPENAI_TIMEOUT_MS); null = the explainer's default (20 s). */
+  timeoutMs?: number | null;
 }
 
 export interface BotSettings {
@@ -39,13 +42,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BotSettings 
   };
 }
 
+/** A model name plus somewhere to send it: a key (api.openai.com) or a compatible base URL. */
 function readOpenAi(env: NodeJS.ProcessEnv): OpenAiSettings | null {
-  const model = clean(env.OPENAI_MODEL);
-  const baseUrl = clean(env.OPENAI_BASE_URL);
-  const apiKey = clean(env.OPENAI_API_KEY);
-  // a model name plus somewhere to send it: a key (api.openai.com) or a compatible base URL
-  if (!model || (!baseUrl && !apiKey)) return null;
-  return { model, baseUrl, apiKey };
+  return readModelConfig(env);
 }
 
 function clean(value: string | undefined): string | null {

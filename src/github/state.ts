@@ -3,6 +3,7 @@
  * It survives across webhook deliveries and Lambda workers without any database.
  */
 import { createHash } from "node:crypto";
+import { parseStoredSignature, type StoredSignature } from "../related/signature.js";
 import { renderStateComment } from "../render/state.js";
 
 export const STATE_APP = "report-triage";
@@ -23,6 +24,8 @@ export interface TriageState {
   declined: string[];
   /** The bot is silenced on this issue (`/triage ignore`). */
   ignored: boolean;
+  /** Signature of the analysis shown (for "possibly related issues" on later issues); absent when none. */
+  signature?: StoredSignature;
 }
 
 export function emptyState(): TriageState {
@@ -118,7 +121,7 @@ export function normaliseState(value: unknown): TriageState | null {
   if (value.app !== STATE_APP) return isRecord(value.state) ? normaliseState(value.state) : null;
   const shape = value.shape;
   const shapes: CommentShape[] = ["analysis", "analysing", "needs-report", "notice"];
-  return {
+  const state: TriageState = {
     app: STATE_APP,
     v: STATE_VERSION,
     shape: shapes.includes(shape as CommentShape) ? (shape as CommentShape) : "notice",
@@ -127,6 +130,9 @@ export function normaliseState(value: unknown): TriageState | null {
     declined: stringList(value.declined),
     ignored: value.ignored === true,
   };
+  const signature = parseStoredSignature(value.signature);
+  if (signature) state.signature = signature;
+  return state;
 }
 
 function stringList(value: unknown): string[] {

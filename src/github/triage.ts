@@ -4,6 +4,23 @@
  * bot's labels in sync. Ask for a report (nudge) when a MicroK8s bug report has none.
  */
 import type { Logger } from "probot";
+import {
+  DIFF_SECTION_TITLE,
+  diffResults,
+  type RoundInput,
+  renderDiffMarkdown,
+  splitRounds,
+} from "../diff/index.js";
+import { EXPLANATION_TITLE, renderExplanation } from "../explain/render.js";
+import { findRelatedIssues, type RelatedIssue } from "../related/find.js";
+import { githubRelatedLookup } from "../related/github.js";
+import { RELATED_SECTION_TITLE, renderRelatedMarkdown } from "../related/render.js";
+import {
+  type AnalysisSignature,
+  analysisSignature,
+  signatureTokens,
+  storedSignature,
+} from "../related/signature.js";
 import type { InputNote, RenderOptions } from "../render/types.js";
 import type { ReportInput } from "../report/types.js";
 import {
@@ -78,7 +95,17 @@ export interface TriageDeps {
   labels: LabelEnsurer;
   botLogin(): Promise<string>;
   log: Logger;
+  /** Explain an analysis with the configured model (never throws); absent = no explainer. */
+  explain?(request: ExplainRequest): Promise<ExplainAttempt>;
 }
+
+/** The model's explanation as safe Markdown, or one line saying why there is none. */
+export type ExplainAttempt =
+  | { ok: true; markdown: string; model: string | null }
+  | { ok: false; reason: string };
+
+/** The related-issues search gives up after this long (the analysis is posted regardless). */
+const RELATED_TIMEOUT_MS = 15_000;
 
 /** One issue, with the API client and the repository config (loaded once per job). */
 export interface IssueSession {
@@ -254,7 +281,12 @@ async function askForReport(
   }
   const roles: LabelRole[] = view.config.nudge ? ["needsReport"] : [];
   const labels = await syncLabels(session, view, roles, [], deps);
-  const state: TriageState = { ...view.state, shape: "needs-report", attachments: key, ...labels };
+  const state: TriageState = withoutSignature({
+    ...view.state,
+    shape: "needs-report",
+    attachments: key,
+    ...labels,
+  });
   const body = renderNeedsReport({
     marker: deps.marker,
     state,
@@ -300,7 +332,6 @@ async function analyseAndPost(
     stickyOptions(view, deps),
   );
 
-  let body: string;
   try {
     const analysis = await analyseAttachments(
       session.api,
@@ -321,11 +352,24 @@ async function analyseAndPost(
       analysis.reportAnalysed ? ["needsReport"] : [],
       deps,
     );
-    const state: TriageState = { ...view.state, shape: "analysis", attachments: plan.key, ...labels };
+    const signature = analysis.reportAnalysed ? analysisSignature(analysis.result) : null;
+    const state: TriageState = withoutSignature({
+      ...view.state,
+      shape: "analysis",
+      attachments: plan.key,
+      ...labels,
+    });
+    if (signature) state.signature = storedSignature(signature);
+    const extras = await extraSections(session, view, analysis, signature, deps);
     const reserve = plan.errorLine ? plan.errorLine.length + 4 : 0;
-    body = renderAnalysis(analysis, view.config, state, MAX_COMMENT_LENGTH - reserve, deps);
+    const body = renderAnalysis(analysis, view.config, state, MAX_COMMENT_LENGTH - reserve, deps, extras);
+    sticky = await upsertSticky(session.api, session.ref, withErrorLine(body, plan.errorLine), {
+      ...stickyOptions(view, deps),
+      existing: sticky,
+    });
   } catch (error) {
-    // never leave the "analysing" placeholder behind: say it failed, keep the state re-runnable
+    // never leave the "analysing" placeholder behind (not even when GitHub refused the final
+    // edit after Octokit's retries): say it failed, keep the state re-runnable
     deps.log.error({ err: error }, "analysis failed");
     const failed = renderFailureNotice(deps.marker, { ...view.state, shape: "notice" });
     await upsertSticky(session.api, session.ref, withErrorLine(failed, plan.errorLine), {
@@ -336,15 +380,14 @@ async function analyseAndPost(
     );
     throw error;
   }
-  sticky = await upsertSticky(session.api, session.ref, withErrorLine(body, plan.errorLine), {
-    ...stickyOptions(view, deps),
-    existing: sticky,
-  });
   return { status: "analysed", commentId: sticky.id, attachments: plan.attachments.length };
 }
 
 export interface AttachmentAnalysis {
+  /** The latest round of reports (all of them when there is only one round). */
   result: AnalysisResult;
+  /** The round before, when a node's report was replaced by a later one of the same node; else null. */
+  previous: AnalysisResult | null;
   inputs: InputNote[];
   /** At least one attachment was read as a report or a log. */
   reportAnalysed: boolean;
@@ -366,21 +409,31 @@ export async function analyseAttachments(
   const token = needsToken ? await api.installationToken() : null;
 
   const downloads = await mapLimited(chosen, 3, (attachment) => downloadOne(attachment, token, deps));
+  // attachment index of each downloaded input
+  const inputOf: number[] = [];
   const inputs: ReportInput[] = [];
   downloads.forEach((outcome, index) => {
-    if (outcome.ok) inputs.push({ kind: "buffer", data: outcome.data, name: names[index] });
+    if (!outcome.ok) return;
+    inputOf.push(index);
+    inputs.push({ kind: "buffer", data: outcome.data, name: names[index] });
   });
 
-  let result = emptyResult();
+  let combined = emptyResult();
   let analysisError: string | null = null;
   if (inputs.length > 0) {
     try {
-      result = await deps.analyze(inputs, catalogue ? { catalogue } : {});
+      combined = await deps.analyze(inputs, catalogue ? { catalogue } : {});
     } catch (error) {
       deps.log.error({ err: error }, "analysis failed");
       analysisError = deps.redact(error instanceof Error ? error.message : String(error)).slice(0, 200);
     }
   }
+  const rounds = analysisError ? null : await analyseRounds(inputs, combined, catalogue, deps);
+  let result = rounds?.latest ?? combined;
+  let previous = rounds?.previous ?? null;
+  /** attachment index → attachment index of the later report of the same node */
+  const replacedBy = new Map<number, number>();
+  for (const [older, newer] of rounds?.superseded ?? []) replacedBy.set(inputOf[older]!, inputOf[newer]!);
 
   const notes: InputNote[] = [];
   let reportAnalysed = false;
@@ -399,8 +452,13 @@ export async function analyseAttachments(
       notes.push({ ...base, status: "failed", detail: `could not be analysed: ${analysisError}` });
       return;
     }
-    const note = noteForInput(base, result, names[index]);
+    const note = noteForInput(base, combined, names[index]);
     if (note.status === "analysed" || note.status === "log") reportAnalysed = true;
+    const newer = replacedBy.get(index);
+    if (newer !== undefined) {
+      const replaced = `earlier report, replaced by ${names[newer]} (see "${DIFF_SECTION_TITLE}")`;
+      note.detail = note.detail ? `${note.detail}; ${replaced}` : replaced;
+    }
     notes.push(note);
   });
   for (const attachment of skipped) {
@@ -415,13 +473,181 @@ export async function analyseAttachments(
   const fromConsole = safeConsoleFindings(issue.body, catalogue, deps);
   if (fromConsole.length > 0) {
     result = { ...result, findings: mergeFindings(result.findings, fromConsole) };
+    // on both sides, so that the diff does not report them as new
+    if (previous) previous = { ...previous, findings: mergeFindings(previous.findings, fromConsole) };
     notes.push({
       name: "issue description",
       status: "analysed",
       detail: `\`microk8s inspect\` console output pasted there: ${fromConsole.length} finding(s) added`,
     });
   }
-  return { result, inputs: notes, reportAnalysed };
+  return { result, previous, inputs: notes, reportAnalysed };
+}
+
+interface AnalysedRounds {
+  latest: AnalysisResult;
+  previous: AnalysisResult;
+  /** input index → input index of the newer report of the same node */
+  superseded: Map<number, number>;
+}
+
+/**
+ * When a node's report was attached again later (a later `takenAt`, or a later attachment), the
+ * latest round is analysed for the comment and the round before for the diff. Both are
+ * re-analysed from the downloaded bytes, so nothing needs keeping between runs and a rerun or
+ * both rounds arriving at once give the same answer. Null when there is one round only.
+ */
+async function analyseRounds(
+  inputs: readonly ReportInput[],
+  combined: AnalysisResult,
+  catalogue: Catalogue | undefined,
+  deps: TriageDeps,
+): Promise<AnalysedRounds | null> {
+  if (inputs.length < 2) return null;
+  const split = splitRounds(inputs.map((input) => roundInputOf(combined, inputName(input))));
+  if (!split.previous) return null;
+  const options = catalogue ? { catalogue } : {};
+  try {
+    const latest = await deps.analyze(
+      split.latest.map((index) => inputs[index]!),
+      options,
+    );
+    const previous = await deps.analyze(
+      split.previous.map((index) => inputs[index]!),
+      options,
+    );
+    return { latest, previous, superseded: split.superseded };
+  } catch (error) {
+    // the combined analysis stands; only the comparison is lost
+    deps.log.error({ err: error }, "analysis of the report rounds failed");
+    return null;
+  }
+}
+
+/** The node and time of an input's report; no node when it is unreadable, a log, or holds several nodes. */
+function roundInputOf(result: AnalysisResult, name: string): RoundInput {
+  const entries = result.reports.filter(
+    (report) =>
+      (report.source === name || report.source.startsWith(`${name}#`)) &&
+      !report.error &&
+      report.kind !== "log",
+  );
+  const nodes = new Set(entries.map((report) => report.node?.trim().toLowerCase() ?? ""));
+  if (entries.length === 0 || nodes.size !== 1 || nodes.has("")) return { node: null, takenAt: null };
+  return { node: entries[0]!.node, takenAt: entries[0]!.takenAt ?? null };
+}
+
+function inputName(input: ReportInput): string {
+  return input.kind === "buffer" || input.kind === "stream" ? input.name : (input.name ?? input.path);
+}
+
+// ---------------------------------------------------------------- extra sections
+
+type ExtraSection = NonNullable<RenderOptions["extraSections"]>[number];
+
+/** What changed since the previous round, possibly related issues, and (opted in) the explanation. */
+async function extraSections(
+  session: IssueSession,
+  view: IssueView,
+  analysis: AttachmentAnalysis,
+  signature: AnalysisSignature | null,
+  deps: TriageDeps,
+): Promise<ExtraSection[]> {
+  const sections: ExtraSection[] = [];
+  if (analysis.previous) {
+    try {
+      const diff = diffResults(analysis.previous, analysis.result);
+      sections.push({ title: DIFF_SECTION_TITLE, body: safeSection(renderDiffMarkdown(diff)) });
+    } catch (error) {
+      deps.log.error({ err: error }, "report diff failed");
+    }
+  }
+  if (view.config.relatedIssues && signature && signature.ids.length > 0) {
+    const matches = await relatedIssues(session, view, signature, deps);
+    sections.push({
+      title: RELATED_SECTION_TITLE,
+      body: safeSection(renderRelatedMarkdown(matches, signatureTokens(signature))),
+    });
+  }
+  if (view.config.autoExplain && view.config.explain && analysis.reportAnalysed) {
+    sections.push({
+      title: EXPLANATION_TITLE,
+      body: safeSection(await explanationBody(session, view, analysis, deps)),
+    });
+  }
+  return sections;
+}
+
+/** Earlier issues with a matching signature; null when the search could not be done. */
+async function relatedIssues(
+  session: IssueSession,
+  view: IssueView,
+  signature: AnalysisSignature,
+  deps: TriageDeps,
+): Promise<RelatedIssue[] | null> {
+  const { ref } = session;
+  const lookup = githubRelatedLookup(session.api, {
+    owner: ref.owner,
+    repo: ref.repo,
+    marker: deps.marker,
+    botLogin: view.botLogin,
+  });
+  if (!lookup) return null;
+  try {
+    return await withTimeout(
+      findRelatedIssues(signature, lookup, {
+        owner: ref.owner,
+        repo: ref.repo,
+        issueNumber: ref.issueNumber,
+      }),
+      RELATED_TIMEOUT_MS,
+    );
+  } catch (error) {
+    deps.log.warn({ err: error }, "related-issue search failed");
+    return null;
+  }
+}
+
+async function explanationBody(
+  session: IssueSession,
+  view: IssueView,
+  analysis: AttachmentAnalysis,
+  deps: TriageDeps,
+): Promise<string> {
+  if (!deps.explain)
+    return renderExplanation({ ok: false, reason: "this bot has no language model explainer" });
+  const attempt = await deps.explain({
+    owner: session.ref.owner,
+    repo: session.ref.repo,
+    issueNumber: session.ref.issueNumber,
+    title: deps.redact(view.issue.title),
+    body: deps.redact(view.issue.body ?? ""),
+    result: analysis.result,
+    inputs: analysis.inputs,
+  });
+  return renderExplanation(
+    attempt.ok
+      ? { ok: true, text: attempt.markdown, model: attempt.model }
+      : { ok: false, reason: attempt.reason },
+  );
+}
+
+/** The bot reads its hidden state from HTML comments: none may come from a section's (untrusted) text. */
+export function safeSection(body: string): string {
+  return body.replace(/<!--/g, "&lt;!--");
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function withoutSignature(state: TriageState): TriageState {
+  const { signature: _dropped, ...rest } = state;
+  return rest;
 }
 
 async function downloadOne(
@@ -479,8 +705,10 @@ function renderAnalysis(
   state: TriageState,
   maxLength: number,
   deps: TriageDeps,
+  extraSections: ExtraSection[] = [],
 ): string {
   const options: RenderOptions = { inputs: analysis.inputs, state, maxLength };
+  if (extraSections.length > 0) options.extraSections = extraSections;
   if (config.minSeverity) options.minSeverity = config.minSeverity;
   let body = deps.render(analysis.result, options);
   if (!body.startsWith(`${deps.marker}\n`) && body !== deps.marker) body = `${deps.marker}\n${body}`;

@@ -130,7 +130,7 @@ describe("a real inspection report", () => {
 });
 
 describe("edits and attachments in comments", () => {
-  it("an issue edited twice updates the same comment; an edit that keeps the attachments does nothing", async () => {
+  it("an issue edited twice updates the same comment (a later round replaces the earlier one); an edit that keeps the attachments does nothing", async () => {
     const first = h.files.serve("inspection-report-20241029_200000.tar.gz", healthy);
     const issue = h.newIssue(`Cluster broken with microk8s\n${link(first)}`);
     await h.opened(issue);
@@ -153,7 +153,10 @@ describe("edits and attachments in comments", () => {
     const comments = h.standIn.botComments(OWNER, REPO, issue.number);
     expect(comments.map((c) => c.id)).toEqual([comment.id]);
     expect(comments[0].history.length).toBeGreaterThan(updatesBefore + 1);
-    expect(h.standIn.issue(OWNER, REPO, issue.number).labels).toContain("disk/errors");
+    // The third report is a later round from the same node: it is the one analysed, the disk errors
+    // of the second round are gone (so is the bot's label), and the comment says what changed.
+    expect(comments[0].body).toContain("What changed since the previous reports");
+    expect(h.standIn.issue(OWNER, REPO, issue.number).labels).not.toContain("disk/errors");
 
     const settled = comments[0].history.length;
     h.standIn.editIssue(OWNER, REPO, issue.number, {

@@ -102,6 +102,16 @@ export interface FaultSpec {
   retryAfter?: number;
   method?: string;
   path?: RegExp;
+  /**
+   * Carry the request out first, then answer with the fault: GitHub did the work but the answer was
+   * lost on the way (a 502 from a proxy after the comment was created), so a retry repeats it.
+   */
+  afterApplying?: boolean;
+  /**
+   * The JSON `message` instead of the default one (for 403/429: the secondary rate limit text).
+   * "Resource not accessible by integration" makes a 403 that nothing retries.
+   */
+  message?: string;
 }
 
 export interface StandInOptions {
@@ -115,6 +125,8 @@ export interface StandInOptions {
 }
 
 const API_PREFIX = "/api/v3";
+/** Stands for GitHub's `OR` operator among the search words (a word never contains NUL). */
+const OR_OPERATOR = "\u0000OR";
 const MAX_COMMENT = 65_536;
 const REACTIONS = new Set(["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]);
 const PERMISSION_OF_ROLE: Record<RoleName, string> = {
@@ -443,7 +455,7 @@ export class GitHubStandIn {
 
     const authResult = this.#authenticate(req.headers.authorization);
     const fault = this.#takeFault(method, path);
-    if (fault) {
+    if (fault && !fault.afterApplying) {
       record(fault.status, authResult.auth, body);
       return send(res, faultReply(fault));
     }
@@ -472,6 +484,7 @@ export class GitHubStandIn {
         auth: authResult.auth,
       });
     }
+    if (fault) reply = faultReply(fault);
     record(reply.status, authResult.auth, body);
     send(res, reply, method);
   }
@@ -922,6 +935,8 @@ export class GitHubStandIn {
     const terms = [...q.matchAll(/(\w+):"([^"]*)"|(\w+):(\S+)|"([^"]*)"|(\S+)/g)];
     let items = [...this.#issues.values()];
     const words: string[] = [];
+    /** Fields named by `in:` qualifiers (GitHub: title, body, comments); none = title and body. */
+    const fields = new Set<string>();
     for (const term of terms) {
       const qualifier = (term[1] ?? term[3])?.toLowerCase();
       const value = term[2] ?? term[4];
@@ -937,16 +952,37 @@ export class GitHubStandIn {
         items = items.filter((issue) => issue.state === value.toLowerCase());
       } else if (qualifier === "label") {
         items = items.filter((issue) => issue.labels.some((label) => sameName(label, value)));
-      } else if (qualifier === "in" || qualifier === "sort" || qualifier === "type") {
+      } else if (qualifier === "in") {
+        for (const field of value.toLowerCase().split(",")) fields.add(field);
+      } else if (qualifier === "sort" || qualifier === "type") {
         // accepted, no effect
       } else if (qualifier) {
         words.push(`${qualifier}:${value}`);
+      } else if (term[6] === "OR") {
+        words.push(OR_OPERATOR);
       } else {
         words.push((term[5] ?? term[6]).toLowerCase());
       }
     }
+    const searched = (issue: StandInIssue): string => {
+      const parts: string[] = [];
+      if (fields.size === 0 || fields.has("title")) parts.push(issue.title);
+      if (fields.size === 0 || fields.has("body")) parts.push(issue.body ?? "");
+      if (fields.has("comments"))
+        parts.push(...this.comments(issue.owner, issue.repo, issue.number).map((comment) => comment.body));
+      return parts.join("\n").toLowerCase();
+    };
+    // `a OR b OR c`: any of the alternatives (each a list of words that must all be present)
+    const alternatives: string[][] = [[]];
+    for (const word of words) {
+      if (word === OR_OPERATOR) alternatives.push([]);
+      else alternatives[alternatives.length - 1]!.push(word);
+    }
+    const usesOr = alternatives.length > 1;
     items = items.filter((issue) => {
-      const text = `${issue.title}\n${issue.body ?? ""}`.toLowerCase();
+      const text = searched(issue);
+      if (usesOr)
+        return alternatives.some((group) => group.length > 0 && group.every((word) => text.includes(word)));
       return words.every((word) => text.includes(word.toLowerCase()));
     });
     const page = this.#pageOf(
@@ -1136,6 +1172,9 @@ function validateCommentBody(body: unknown): Reply | null {
 function faultReply(fault: FaultSpec): Reply {
   const headers: Record<string, string> = {};
   if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
+  if ((fault.status === 403 || fault.status === 429) && fault.message !== undefined) {
+    return { status: fault.status, headers, body: { message: fault.message, documentation_url: DOCS } };
+  }
   if (fault.status === 403 || fault.status === 429) {
     return {
       status: fault.status,
@@ -1155,7 +1194,7 @@ function faultReply(fault: FaultSpec): Reply {
       text: "<html><body><h1>502 Bad Gateway</h1></body></html>",
     };
   }
-  return { status: fault.status, headers, body: { message: "Server Error" } };
+  return { status: fault.status, headers, body: { message: fault.message ?? "Server Error" } };
 }
 
 function send(res: ServerResponse, reply: Reply, method = "GET"): void {

@@ -5,11 +5,17 @@ export const explain: CommandDefinition = {
   name: "explain",
   usage: `${COMMAND_PREFIX} explain`,
   description:
-    "Asks the configured language model to explain the analysis in plain words (redacted findings only). Needs a model configured for the bot.",
+    "Asks the configured language model for a short plain-language explanation and next steps, built only from the findings (redacted, names and addresses replaced by placeholders). Needs a model configured for the bot.",
   whoCanUse: "author-or-triage",
   examples: [`${COMMAND_PREFIX} explain`],
   async handler(context) {
-    if (!context.settings.openai || !context.config.explain) {
+    if (!context.config.explain) {
+      return {
+        ok: false,
+        reply: `\`${COMMAND_PREFIX} explain\` is not configured here: this repository turned it off (\`explain: false\`).`,
+      };
+    }
+    if (!context.settings.openai) {
       return {
         ok: false,
         reply: `\`${COMMAND_PREFIX} explain\` is not configured here: no language model is set up for this bot.`,
@@ -27,7 +33,7 @@ export const explain: CommandDefinition = {
         reply: `triage is paused on this issue; a maintainer can resume it with \`${COMMAND_PREFIX} unignore\`.`,
       };
     }
-    const text = await context.services.explain();
-    return { ok: true, reply: text };
+    const outcome = await context.services.explain();
+    return { ok: outcome.ok, reply: outcome.text };
   },
 };

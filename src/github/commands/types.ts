@@ -23,8 +23,11 @@ export interface CommandServices {
   setIgnored(ignored: boolean, actor: string): Promise<void>;
   /** Is the bot silenced on this issue? */
   isIgnored(): Promise<boolean>;
-  /** Explain the latest analysis with the configured model; null when no model hook is available. */
-  explain: (() => Promise<string>) | null;
+  /**
+   * Explain the latest analysis with the configured model; null when no model hook is available.
+   * `ok: false` with a one-line reason when there is nothing to explain or the model failed.
+   */
+  explain: (() => Promise<{ ok: boolean; text: string }>) | null;
 }
 
 export interface CommandContext {
