@@ -11,14 +11,15 @@ import { createReadStream, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { Transform } from "node:stream";
-import { analyzeReports } from "./analysis/index.js";
 import { identify } from "./analysis/identity.js";
+import { analyzeReports } from "./analysis/index.js";
 import { signatureFindings } from "./analysis/signatures.js";
 import type { ReportData } from "./analysis/types.js";
 import { createParsedReport, PARSERS } from "./parsers/index.js";
 import type { ParsedReport } from "./parsers/types.js";
 import { redact, redactResult } from "./redact/redact.js";
 import { detectLayout } from "./report/layout.js";
+import { describeIoError } from "./report/limits.js";
 import { readReport } from "./report/read.js";
 import { teeSink } from "./report/stream-text.js";
 import type { FileSink, ReportFileEntry, ReportInput, ReportLimits, ReportVisitor } from "./report/types.js";
@@ -59,19 +60,21 @@ export async function analyze(inputs: ReportInput[], options: AnalyzeOptions = {
       continue;
     }
     if (kind === "log") {
-      const data = await loadLog(input);
-      if ("error" in data) {
-        unreadable.push(failedSummary(name, data.error));
+      const log = await analyzeLogInput(input, name, catalogue);
+      if ("error" in log) {
+        unreadable.push(failedSummary(name, log.error));
         continue;
       }
-      const log = analyzeLogData(name, data.bytes, catalogue);
       logSources.set(log.report.source, log.service);
       reports.push(log.report);
       continue;
     }
     if (kind === "unknown") {
       unreadable.push(
-        failedSummary(name, "not an inspection report: neither a .tar.gz archive nor a text log (unrecognised content)"),
+        failedSummary(
+          name,
+          "not an inspection report: neither a .tar.gz archive nor a text log (unrecognised content)",
+        ),
       );
       continue;
     }
@@ -195,7 +198,8 @@ async function readOneArchive(
       onFile(entry: ReportFileEntry): FileSink | null {
         const sinks: FileSink[] = [];
         for (const parser of PARSERS) {
-          if (parser.matches(entry.path)) sinks.push(parser.open(entry.path, collector.parsed, collector.warnings));
+          if (parser.matches(entry.path))
+            sinks.push(parser.open(entry.path, collector.parsed, collector.warnings));
         }
         const scanner = createScanner(catalogue, entry.path, { yearHint });
         if (scanner) {
@@ -253,29 +257,64 @@ function withProgress(input: ReportInput, name: string, options: AnalyzeOptions)
   return { kind: "stream", stream: source.pipe(counter), name };
 }
 
-async function loadLog(input: ReportInput): Promise<{ bytes: Buffer } | { error: string }> {
-  if (input.kind === "buffer") return { bytes: input.data.subarray(0, MAX_LOG_BYTES) };
-  if (input.kind === "file") {
+const LOG_HEAD_BYTES = 64 * 1024;
+const LOG_CHUNK_BYTES = 1 << 20;
+
+/**
+ * A single log input, analysed as it streams: a file is read in 1 MiB chunks (never whole), so a
+ * log near the size cap costs its chunks, not its size, in memory.
+ */
+async function analyzeLogInput(
+  input: ReportInput,
+  name: string,
+  catalogue: Catalogue,
+): Promise<{ report: ReportData; service: string | null } | { error: string }> {
+  if (input.kind === "buffer") return analyzeLogData(name, input.data.subarray(0, MAX_LOG_BYTES), catalogue);
+  if (input.kind !== "file") return { error: "unsupported input" };
+  try {
+    const handle = await open(input.path, "r");
     try {
-      const handle = await open(input.path, "r");
-      try {
-        const { size } = await handle.stat();
-        if (size > MAX_LOG_BYTES) return { error: `log larger than ${MAX_LOG_BYTES >> 20} MiB` };
-        return { bytes: await handle.readFile() };
-      } finally {
-        await handle.close();
+      const { size } = await handle.stat();
+      if (size > MAX_LOG_BYTES) return { error: `log larger than ${MAX_LOG_BYTES >> 20} MiB` };
+      const head = Buffer.alloc(Math.min(size, LOG_HEAD_BYTES));
+      await handle.read(head, 0, head.length, 0);
+      const log = openLog(name, head, catalogue);
+      const chunk = Buffer.alloc(LOG_CHUNK_BYTES);
+      let total = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, total);
+        if (bytesRead === 0) break;
+        log.sink.write(chunk.subarray(0, bytesRead));
+        total += bytesRead;
+        if (total > MAX_LOG_BYTES) return { error: `log larger than ${MAX_LOG_BYTES >> 20} MiB` };
       }
-    } catch (err) {
-      return { error: `cannot read: ${errorMessage(err)}` };
+      return log.finish(total);
+    } finally {
+      await handle.close();
     }
+  } catch (err) {
+    return { error: `cannot read: ${describeIoError(err)}` };
   }
-  return { error: "unsupported input" };
 }
 
-const SERVICE_IN_NAME = /(?:snap\.)?microk8s\.daemon-([a-z0-9-]+?)(?:\.service)?(?:[._](?:journal|systemctl|log|txt)|$)/i;
+const SERVICE_IN_NAME =
+  /(?:snap\.)?microk8s\.daemon-([a-z0-9-]+?)(?:\.service)?(?:[._](?:journal|systemctl|log|txt)|$)/i;
 const SERVICE_IN_LINE = /\bmicrok8s\.daemon-([a-z0-9-]+)\[\d+\]:/;
-const KNOWN_SERVICES = ["k8s-dqlite", "kubelite", "containerd", "cluster-agent", "apiserver-kicker", "apiserver-proxy",
-  "apiserver", "kubelet", "flanneld", "etcd", "controller-manager", "scheduler", "proxy"];
+const KNOWN_SERVICES = [
+  "k8s-dqlite",
+  "kubelite",
+  "containerd",
+  "cluster-agent",
+  "apiserver-kicker",
+  "apiserver-proxy",
+  "apiserver",
+  "kubelet",
+  "flanneld",
+  "etcd",
+  "controller-manager",
+  "scheduler",
+  "proxy",
+];
 
 /** Which service's log a single attached file appears to be: from its name, else from its lines. "kernel" for dmesg. */
 export function guessLogService(name: string, head: string): string | null {
@@ -284,7 +323,8 @@ export function guessLogService(name: string, head: string): string | null {
   const lower = name.toLowerCase();
   if (/dmesg|kern/.test(lower)) return "kernel";
   const counts = new Map<string, number>();
-  for (const m of head.matchAll(new RegExp(SERVICE_IN_LINE, "g"))) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
+  for (const m of head.matchAll(new RegExp(SERVICE_IN_LINE, "g")))
+    counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
   if (counts.size > 0) return [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
   if (/^\[\s*\d+\.\d+\]/m.test(head) || /\bkernel: /.test(head)) return "kernel";
   for (const svc of KNOWN_SERVICES) if (lower.includes(svc)) return svc;
@@ -297,9 +337,22 @@ export function analyzeLogData(
   bytes: Buffer,
   catalogue: Catalogue,
 ): { report: ReportData; service: string | null } {
-  const head = bytes.subarray(0, 64 * 1024).toString("utf8");
-  const service = guessLogService(name, head);
-  const path = service === "kernel" ? "apparmor/dmesg" : `snap.microk8s.daemon-${service ?? "unknown"}/journal.log`;
+  const log = openLog(name, bytes.subarray(0, LOG_HEAD_BYTES), catalogue);
+  for (let offset = 0; offset < bytes.length; offset += LOG_CHUNK_BYTES) {
+    log.sink.write(bytes.subarray(offset, offset + LOG_CHUNK_BYTES));
+  }
+  return log.finish(bytes.length);
+}
+
+/** Parsers and scanner for one single log, placed by its head; `finish` ends them and builds the report. */
+function openLog(
+  name: string,
+  head: Buffer,
+  catalogue: Catalogue,
+): { sink: FileSink; finish(size: number): { report: ReportData; service: string | null } } {
+  const service = guessLogService(name, head.toString("utf8"));
+  const path =
+    service === "kernel" ? "apparmor/dmesg" : `snap.microk8s.daemon-${service ?? "unknown"}/journal.log`;
   const parsed = createParsedReport();
   const warnings: string[] = [];
   const sinks: FileSink[] = PARSERS.filter((p) => p.matches(path)).map((p) => p.open(path, parsed, warnings));
@@ -307,21 +360,25 @@ export function analyzeLogData(
   const scanner = createScanner(catalogue, path, { yearHint: takenAt ? Number(takenAt.slice(0, 4)) : null });
   if (scanner) sinks.push(scanner);
   const sink = teeSink(sinks);
-  for (let offset = 0; offset < bytes.length; offset += 1 << 20) sink.write(bytes.subarray(offset, offset + (1 << 20)));
-  sink.end();
-  const files = [{ path, size: bytes.length }];
-  const base = {
-    source: name,
-    takenAt,
-    files,
-    layout: detectLayout(files),
-    parsed,
-    hits: scanner ? scanner.result() : [],
-    warnings,
+  return {
+    sink,
+    finish(size) {
+      sink.end();
+      const files = [{ path, size }];
+      const base = {
+        source: name,
+        takenAt,
+        files,
+        layout: detectLayout(files),
+        parsed,
+        hits: scanner ? scanner.result() : [],
+        warnings,
+      };
+      const identity = identify(base);
+      // A lone log says nothing about this node's role in the cluster.
+      return { report: { ...base, identity: { ...identity, role: "unknown" } }, service };
+    },
   };
-  const identity = identify(base);
-  // A lone log says nothing about this node's role in the cluster.
-  return { report: { ...base, identity: { ...identity, role: "unknown" } }, service };
 }
 
 function hitsToFindings(hits: SignatureHit[], catalogue: Catalogue, node: string | null): Finding[] {

@@ -269,10 +269,37 @@ const keyColonValue: Rule = (text) =>
     },
   );
 
+/**
+ * Rows of kube-apiserver's `--token-auth-file` / `--basic-auth-file` (`token,user,uid[,"groups"]`):
+ * the first field is the credential and nothing names it, so the row's shape has to. A whole line
+ * only, with a user-like second field and a secret-looking first one, so address lists
+ * ("10.0.0.1:19001,…") and CSV of words ("containerd,containerd,running") are left alone.
+ */
+const tokenFileRows: Rule = (text) =>
+  text.replace(
+    /^([ \t]*)([A-Za-z0-9._~+/=-]{6,})(,[A-Za-z][\w.:@-]*,[\w.:@-]+(?:,(?:"[^"\n]*"|[^\s,"']*))?[ \t]*)$/gm,
+    (match, indent: string, secret: string, rest: string) =>
+      looksSecret(secret) && !/^[\d.]+$/.test(secret) ? `${indent}${PLACEHOLDER}${rest}` : match,
+  );
+
+/**
+ * A line that is nothing but a long base64 run with mixed case and digits: key or certificate
+ * material on its own line (a PEM body line, or a journal message continued on indented lines).
+ * Hex ids (one case) and words are left alone.
+ */
+const bareKeyMaterial: Rule = (text) =>
+  text.replace(
+    /(^|\]: )([ \t]*)([A-Za-z0-9+/]{40,}={0,2})(?=[ \t]*$)/gm,
+    (match, head: string, indent: string, run: string) =>
+      /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run) ? `${head}${indent}${PLACEHOLDER}` : match,
+  );
+
 const RULES: readonly Rule[] = [
   pemBlocks,
   pemUnterminated,
   shapedSecrets,
+  tokenFileRows,
+  bareKeyMaterial,
   authorizationHeaders,
   bearerTokens,
   urlCredentials,

@@ -25,6 +25,13 @@ export interface EntryReceiver {
 const LOOKAHEAD_BYTES = 1024 * 1024;
 const LOOKAHEAD_FILES = 256;
 
+/**
+ * Report folders one input may hold. Users pack the reports of a whole cluster together, never
+ * this many; a tiny archive of thousands of one-file "reports" would otherwise cost seconds and
+ * hundreds of megabytes of analysis (every file is also matched against every folder found).
+ */
+export const MAX_REPORTS_PER_INPUT = 100;
+
 interface Pending {
   path: string;
   size: number;
@@ -107,6 +114,12 @@ export class ReportCollector implements EntryReceiver {
 
   #discover(prefix: string): void {
     if (this.#reports.has(prefix)) return;
+    if (this.#reports.size >= MAX_REPORTS_PER_INPUT) {
+      throw new ReportReadError(
+        "too-many-reports",
+        `archive holds more than ${MAX_REPORTS_PER_INPUT} report folders (limit): ${quotePath(prefix)}`,
+      );
+    }
     this.#reports.set(prefix, { report: { prefix, files: [] }, visitor: this.#visitorFor(prefix) });
     // Hand over, in archive order, the waiting files that belong to the new folder.
     for (let i = 0; i < this.#pending.length; ) {

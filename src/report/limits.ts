@@ -43,6 +43,7 @@ export type ReportReadErrorCode =
   | "compressed-too-large"
   | "too-large"
   | "too-many-entries"
+  | "too-many-reports"
   | "file-too-large"
   | "no-layout"
   | "io"
