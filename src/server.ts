@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import { createNodeMiddleware, createProbot } from "probot";
 import { createApp, type TriageApp } from "./github/app.js";
 import { readCredentials } from "./github/credentials.js";
-import { readSettings } from "./github/settings.js";
+import { gitHubApiBaseUrl, readSettings } from "./github/settings.js";
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_WEBHOOK_PATH = "/api/github/webhooks";
@@ -48,7 +48,7 @@ export async function startServer(
   const port = parsePort(env.PORT);
   const host = env.HOST?.trim() || undefined;
   const webhookPath = env.WEBHOOK_PATH?.trim() || DEFAULT_WEBHOOK_PATH;
-  const baseUrl = apiBaseUrl(env);
+  const baseUrl = gitHubApiBaseUrl(env);
   const credentials = readCredentials(env);
 
   if (!credentials.ok) {
@@ -108,16 +108,6 @@ export async function startServer(
       await closing;
     },
   };
-}
-
-/** Probot's rule: GHE_HOST → {GHE_PROTOCOL or https}://{GHE_HOST}/api/v3, else api.github.com. */
-export function apiBaseUrl(env: NodeJS.ProcessEnv): string {
-  const host = env.GHE_HOST?.trim()
-    .replace(/^https?:\/\//i, "")
-    .replace(/\/+$/, "");
-  if (!host) return "https://api.github.com";
-  const protocol = env.GHE_PROTOCOL?.trim().toLowerCase() === "http" ? "http" : "https";
-  return `${protocol}://${host}/api/v3`;
 }
 
 function parsePort(value: string | undefined): number {

@@ -69,3 +69,13 @@ export function isGitHubHost(url: string, gheHost: string | null): boolean {
   if (gheHost) return parsed.host.toLowerCase() === gheHost.toLowerCase();
   return parsed.protocol === "https:" && parsed.host.toLowerCase() === "github.com";
 }
+
+/** Probot's rule: GHE_HOST → {GHE_PROTOCOL or https}://{GHE_HOST}/api/v3, else api.github.com. */
+export function gitHubApiBaseUrl(env: NodeJS.ProcessEnv): string {
+  const host = env.GHE_HOST?.trim()
+    .replace(/^https?:\/\//i, "")
+    .replace(/\/+$/, "");
+  if (!host) return "https://api.github.com";
+  const protocol = env.GHE_PROTOCOL?.trim().toLowerCase() === "http" ? "http" : "https";
+  return `${protocol}://${host}/api/v3`;
+}

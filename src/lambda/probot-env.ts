@@ -6,6 +6,7 @@
 import type { ApplicationFunction, Probot } from "probot";
 import { createProbot } from "probot";
 import { resolvePrivateKey } from "../github/credentials.js";
+import { gitHubApiBaseUrl } from "../github/settings.js";
 import type { HandOffEvent, TextFetchers } from "./hand-off.js";
 import type { WorkerLog, WorkerProbot } from "./worker.js";
 
@@ -32,16 +33,6 @@ export async function startProbot(
   });
   await probot.load(app);
   return probot;
-}
-
-/** Probot's rule: GHE_HOST → {GHE_PROTOCOL or https}://{GHE_HOST}/api/v3, else api.github.com. */
-export function gitHubApiBaseUrl(env: NodeJS.ProcessEnv): string {
-  const host = env.GHE_HOST?.trim()
-    .replace(/^https?:\/\//i, "")
-    .replace(/\/+$/, "");
-  if (!host) return "https://api.github.com";
-  const protocol = env.GHE_PROTOCOL?.trim().toLowerCase() === "http" ? "http" : "https";
-  return `${protocol}://${host}/api/v3`;
 }
 
 /** Adapts a loaded Probot to what the worker uses. */

@@ -1,6 +1,7 @@
 /** src/server.ts: start-up with and without credentials, health check, webhook path, GHE base URL. */
 import { afterEach, describe, expect, it } from "vitest";
-import { apiBaseUrl, type StartedServer, startServer } from "../../src/server.js";
+import { gitHubApiBaseUrl as apiBaseUrl } from "../../src/github/settings.js";
+import { type StartedServer, startServer } from "../../src/server.js";
 import { deliver } from "../support/webhook.js";
 import { PRIVATE_KEY_PEM } from "./harness.js";
 

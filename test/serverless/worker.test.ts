@@ -1,9 +1,10 @@
 import { generateKeyPairSync } from "node:crypto";
 import type { Probot } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gitHubApiBaseUrl } from "../../src/github/settings.js";
 import { SLIM_MARK } from "../../src/lambda/hand-off.js";
 import type { LogLevel } from "../../src/lambda/log.js";
-import { asWorkerProbot, gitHubApiBaseUrl, startProbot } from "../../src/lambda/probot-env.js";
+import { asWorkerProbot, startProbot } from "../../src/lambda/probot-env.js";
 import { createWorker, once, type WorkerProbot } from "../../src/lambda/worker.js";
 import { GitHubStandIn } from "../support/github-stand-in.js";
 import { issuesEvent } from "../support/webhook.js";
