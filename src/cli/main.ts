@@ -92,20 +92,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function analyzeCommand(argv: string[], io: CliIo): Promise<number> {
-  let parsed: ReturnType<typeof parseAnalyzeArgs>;
-  try {
-    parsed = parseAnalyzeArgs(argv);
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
-  const format = values.format ?? "markdown";
-  if (format !== "markdown" && format !== "json")
-    throw new UsageError(`--format must be markdown or json, not ${format}`);
+  const { values, positionals } = usageChecked(() => parseAnalyzeArgs(argv));
+  if (values.help) return printUsage(io);
+  const format = checkFormat(values.format, ["markdown", "json"]);
   const minSeverity = values["min-severity"] as Severity | undefined;
   if (minSeverity && !SEVERITY_ORDER.includes(minSeverity)) {
     throw new UsageError(`--min-severity must be one of ${SEVERITY_ORDER.join(", ")}`);
@@ -151,20 +140,9 @@ async function diffCommand(argv: string[], io: CliIo): Promise<number> {
   const split = argv.indexOf("--");
   const head = split < 0 ? argv : argv.slice(0, split);
   const tail = split < 0 ? [] : argv.slice(split + 1);
-  let parsed: ReturnType<typeof parseDiffArgs>;
-  try {
-    parsed = parseDiffArgs(head);
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
-  const format = values.format ?? "markdown";
-  if (format !== "markdown" && format !== "json")
-    throw new UsageError(`--format must be markdown or json, not ${format}`);
+  const { values, positionals } = usageChecked(() => parseDiffArgs(head));
+  if (values.help) return printUsage(io);
+  const format = checkFormat(values.format, ["markdown", "json"]);
   const named = (values.old?.length ?? 0) + (values.new?.length ?? 0) > 0;
   let oldPaths: string[];
   let newPaths: string[];
@@ -194,24 +172,16 @@ async function diffCommand(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function signatureCommand(argv: string[], io: CliIo): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
+  const parsed = usageChecked(() =>
+    parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
       options: { format: { type: "string", short: "f" }, help: { type: "boolean", short: "h" } },
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  if (parsed.values.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
-  const format = (parsed.values.format as string | undefined) ?? "text";
-  if (format !== "text" && format !== "json")
-    throw new UsageError(`--format must be text or json, not ${format}`);
+    }),
+  );
+  if (parsed.values.help) return printUsage(io);
+  const format = checkFormat(parsed.values.format as string | undefined, ["text", "json"]);
   if (parsed.positionals.length === 0) throw new UsageError("no report given");
   const result = await analyze(await resolveInputs(parsed.positionals));
   const signature = analysisSignature(result);
@@ -245,6 +215,29 @@ function parseDiffArgs(argv: string[]) {
       help: { type: "boolean", short: "h" },
     },
   });
+}
+
+/** Runs an argument parser, turning its complaints into usage errors (exit 2). */
+function usageChecked<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The --format value (the first allowed one by default), or a usage error. */
+function checkFormat<F extends string>(value: string | undefined, allowed: readonly F[]): F {
+  const format = value ?? allowed[0];
+  if (!(allowed as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be ${allowed.join(" or ")}, not ${format}`);
+  }
+  return format as F;
+}
+
+function printUsage(io: CliIo): number {
+  io.stdout(`${USAGE}\n`);
+  return 0;
 }
 
 async function resolveInputs(paths: string[]): Promise<ReportInput[]> {
