@@ -189,6 +189,13 @@ const FALLBACK: Record<string, Fallback> = {
     docs: DOCS.troubleshooting,
     severity: "high",
   },
+  "k8s.pods-not-running": {
+    title: "Pods not running",
+    meaning:
+      "kubectl lists pods that are neither Running nor Completed. ContainerCreating or Pending long after start-up points at the CNI, storage or image pulls; CrashLoopBackOff at the workload itself — `microk8s kubectl describe pod` tells which.",
+    docs: DOCS.troubleshooting,
+    severity: "low",
+  },
   "apiserver.unreachable": {
     title: "API server unreachable",
     meaning: "kubectl could not reach the API server on 127.0.0.1:16443 when the report was taken.",

@@ -169,10 +169,57 @@ function apiserver(report: ReportData, catalogue?: Catalogue): Finding | null {
 
 const CHECKS = [aio, inotify, memory, forwardPolicy, defaultRoute, hostname, apiserver];
 
+/** Pod states that are fine in `kubectl get all`. */
+const POD_OK = /^(?:Running|Completed|Succeeded)$/i;
+const MAX_POD_EVIDENCE = 5;
+
+/**
+ * Pods that are not running, from k8s/get-all. Every control-plane report holds the same list,
+ * so it is one cluster-wide finding with each pod once; kube-system pods (CNI, DNS) weigh more.
+ */
+export function podChecks(reports: ReportData[], catalogue?: Catalogue): Finding[] {
+  const pods = new Map<string, { evidence: Evidence; status: string }>();
+  let system = false;
+  for (const report of reports) {
+    const all = report.parsed.getAll;
+    if (!all?.available) continue;
+    for (const pod of all.pods ?? []) {
+      if (pod.kind !== "pod" || !pod.status || POD_OK.test(pod.status)) continue;
+      const key = `${pod.namespace}/${pod.name}`;
+      if (pods.has(key)) continue;
+      if (pod.namespace === "kube-system") system = true;
+      const facts = [
+        pod.status,
+        pod.ready ? `ready ${pod.ready}` : null,
+        pod.restarts ? `${pod.restarts} restarts` : null,
+        pod.node ? `on ${pod.node}` : null,
+      ].filter((f): f is string => f !== null);
+      pods.set(key, {
+        evidence: evidence(report, "k8s/get-all", 0, `${key}: ${facts.join(", ")}`),
+        status: pod.status,
+      });
+    }
+  }
+  if (pods.size === 0) return [];
+  const states = [...new Set([...pods.values()].map((p) => p.status))];
+  return [
+    computedFinding(catalogue, "k8s.pods-not-running", {
+      node: null,
+      evidence: [...pods.values()].slice(0, MAX_POD_EVIDENCE).map((p) => p.evidence),
+      count: pods.size,
+      severity: system ? "medium" : undefined,
+      detail: `${pods.size} pod${pods.size === 1 ? "" : "s"} (${states.slice(0, 3).join(", ")})`,
+    }),
+  ];
+}
+
 export function computedChecks(report: ReportData, catalogue?: Catalogue): Finding[] {
   return CHECKS.map((check) => check(report, catalogue)).filter((f): f is Finding => f !== null);
 }
 
 export function runChecks(reports: ReportData[], catalogue?: Catalogue): Finding[] {
-  return reports.flatMap((report) => computedChecks(report, catalogue));
+  return [
+    ...reports.flatMap((report) => computedChecks(report, catalogue)),
+    ...podChecks(reports, catalogue),
+  ];
 }

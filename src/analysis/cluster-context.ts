@@ -5,6 +5,13 @@
 import type { JournalSummary, K8sNode } from "../parsers/types.js";
 import type { SignatureHit } from "../rules/types.js";
 import { HOST_PORT, hostOf, isLoopbackHost, sameNodeName, serverAddressesIn } from "./addresses.js";
+import {
+  CURRENT_WINDOW_MINUTES,
+  fileEndMinute,
+  hitFirstMinute,
+  hitLastMinute,
+  serviceEndMinute,
+} from "./clock.js";
 import type { ReportData } from "./types.js";
 
 export const PEER_UNREACHABLE = "dqlite.peer-unreachable";
@@ -127,11 +134,31 @@ export interface PeerFailure {
   file: string;
   line: number;
   text: string;
+  /**
+   * First and last minute of the failures (node clock, scanner scale); null when the lines had no
+   * time. When one hit names several peers these are the hit's, an outer bound for each peer.
+   */
+  firstMinute: number | null;
+  lastMinute: number | null;
+  /** Last line of the reporter's datastore log; null when unknown. */
+  logEndMinute: number | null;
+}
+
+/** Share of a hit's lines a peer needs before the hit's "sustained" and minutes count for it. */
+const PEER_SHARE = 0.1;
+
+function earliest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+function latest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
 }
 
 /** Peers this report's datastore failed to reach, from dqlite.peer-unreachable hits. */
 export function peerFailures(report: ReportData): PeerFailure[] {
   const byAddress = new Map<string, PeerFailure & { minuteSet: Set<number> }>();
+  const service = report.layout?.datastoreService ?? "k8s-dqlite";
   for (const hit of report.hits) {
     if (hit.ruleId !== PEER_UNREACHABLE) continue;
     const named = new Set<string>(hit.captures.filter((c) => HOST_PORT.test(c)));
@@ -139,16 +166,23 @@ export function peerFailures(report: ReportData): PeerFailure[] {
       for (const address of serverAddressesIn(sample.text)) named.add(address);
     if (named.size === 0) continue;
     const minutes = new Set(hit.perMinute?.keys() ?? []);
+    const firstMinute = hitFirstMinute(hit);
+    const lastMinute = hitLastMinute(hit);
+    const logEndMinute = latest(
+      fileEndMinute(report, hit.file, lastMinute),
+      serviceEndMinute(report, service, lastMinute),
+    );
     for (const address of named) {
       const samples = hit.samples.filter((s) => s.text.includes(address));
       let count: number;
       let sustained: boolean;
-      // The hit's minutes belong to this peer only when it is the hit's only or dominant peer.
+      // The hit's minutes belong to this peer only when it is the hit's only or a major peer.
       let ownMinutes = minutes.size;
       if (hit.captureCounts?.[address] !== undefined) {
         count = hit.captureCounts[address];
-        sustained = hit.sustained && count >= hit.count / named.size;
-        if (count < hit.count / named.size) ownMinutes = 0;
+        const major = count >= hit.count * PEER_SHARE;
+        sustained = hit.sustained && major;
+        if (!major) ownMinutes = 0;
       } else if (named.size === 1) {
         count = hit.count;
         sustained = hit.sustained;
@@ -167,6 +201,9 @@ export function peerFailures(report: ReportData): PeerFailure[] {
         existing.sustained ||= sustained;
         if (ownMinutes > 0) for (const m of minutes) existing.minuteSet.add(m);
         existing.minutes = existing.minuteSet.size;
+        existing.firstMinute = earliest(existing.firstMinute, firstMinute);
+        existing.lastMinute = latest(existing.lastMinute, lastMinute);
+        existing.logEndMinute = latest(existing.logEndMinute, logEndMinute);
       } else {
         byAddress.set(address, {
           address,
@@ -177,11 +214,24 @@ export function peerFailures(report: ReportData): PeerFailure[] {
           file: hit.file,
           line: sample?.line ?? 1,
           text: sample?.text ?? "",
+          firstMinute,
+          lastMinute,
+          logEndMinute,
         });
       }
     }
   }
   return [...byAddress.values()].map(({ minuteSet: _unused, ...failure }) => failure);
+}
+
+/**
+ * Whether the failures went on until near the end of the reporter's log. Failures that stopped
+ * well before it (the peer came back, re-joined or was removed) are history, not a current outage.
+ * Unknown times count as current: without a clock nothing shows that they stopped.
+ */
+export function isCurrentFailure(failure: PeerFailure): boolean {
+  if (failure.lastMinute === null || failure.logEndMinute === null) return true;
+  return failure.logEndMinute - failure.lastMinute <= CURRENT_WINDOW_MINUTES;
 }
 
 /** Failures that amount to "keeps failing to reach" rather than a blip during a restart. */

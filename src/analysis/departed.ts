@@ -5,7 +5,7 @@
 import type { DepartedNode, MemberRole } from "../result/types.js";
 import { describeMember, hostOf, isLoopbackAddress, sameNodeName } from "./addresses.js";
 import { DOCS } from "./catalogue-info.js";
-import { describeNotReady, isNotReady, reportLabel } from "./cluster-context.js";
+import { describeNotReady, isCurrentFailure, isNotReady, reportLabel } from "./cluster-context.js";
 import type { MemberAssessment, QuorumAnalysis } from "./quorum.js";
 import type { ReportData } from "./types.js";
 
@@ -121,7 +121,7 @@ function memberRules(quorum: QuorumAnalysis, collector: Collector) {
       const first = records.find((m) => m.address === address);
       const entry = add(
         "departed.duplicate-record",
-        `${hostOf(address)} is listed twice in cluster.yaml: ID ${member.id} (${role}) is left over from an earlier membership and the node re-joined as ID ${member.supersededBy}`,
+        `${hostOf(address)} is listed twice in cluster.yaml: ID ${member.id} (${role}) is a stale record left over from an earlier membership; ${node ?? "the node"} re-joined as ID ${member.supersededBy}`,
       );
       entry.removableFirst = first === member;
       continue;
@@ -161,7 +161,8 @@ function strangerRules(quorum: QuorumAnalysis, collector: Collector) {
   const known = new Set(quorum.members.map((m) => m.address));
   const byAddress = new Map<string, { reporters: Set<string>; count: number; text: string }>();
   for (const { reporter, failure } of quorum.peerFailures) {
-    if (known.has(failure.address)) continue;
+    // Failures that stopped long before the logs end: the peer came back or was removed.
+    if (known.has(failure.address) || !isCurrentFailure(failure)) continue;
     const entry = byAddress.get(failure.address) ?? {
       reporters: new Set<string>(),
       count: 0,
@@ -317,6 +318,7 @@ export function findDepartedNodes(reports: ReportData[], quorum: QuorumAnalysis)
       hint,
       rule,
       docs,
+      id: candidate.member?.id ?? null,
     });
   }
   return departed.sort(

@@ -2,6 +2,7 @@
  * Disk trouble per node: kernel I/O and filesystem errors (apparmor/dmesg), filesystems nearly
  * full (sys/disk_usage) and "no space left on device" lines, plus the kernel OOM finding.
  */
+import { splitKernelLine } from "../parsers/kernel.js";
 import type { DiskUsageRow, KernelEvent } from "../parsers/types.js";
 import type { DiskError, DiskErrorKind, Evidence, Finding, Severity } from "../result/types.js";
 import type { Catalogue } from "../rules/types.js";
@@ -76,6 +77,28 @@ function isBenign(event: KernelEvent): boolean {
   );
 }
 
+/**
+ * ext4's periodic reminder of errors recorded earlier ("last error at time …", "error count since
+ * last fsck: 37"): a summary, not a new error. Shown only when no actual error line exists.
+ */
+const EXT4_SUMMARY =
+  /\bEXT[234]-fs \([^)]*\): (?:last error at|initial error at|error count since last fsck)/i;
+
+export function isErrorSummary(event: Pick<KernelEvent, "text">): boolean {
+  return EXT4_SUMMARY.test(event.text);
+}
+
+/**
+ * The lines that stand for a group of events: the actual errors when there are any, the summary
+ * lines otherwise; and how many of the group's lines to count (summaries left out next to errors).
+ */
+function representative(events: KernelEvent[], total: number): { shown: KernelEvent[]; count: number } {
+  const actual = events.filter((e) => !isErrorSummary(e));
+  if (actual.length === 0 || actual.length === events.length) return { shown: events, count: total };
+  const summaries = events.length - actual.length;
+  return { shown: actual, count: Math.max(actual.length, total - summaries) };
+}
+
 interface Group {
   node: string | null;
   device: string;
@@ -135,15 +158,17 @@ function kernelGroups(report: ReportData, groups: Groups) {
       const perKey = kernel.eventCounts?.[raw];
       count += perKey ?? events.filter((e) => `${e.kind}:${e.device}` === raw).length;
     }
+    const { shown, count: lines } = representative(events, Math.max(count, events.length));
     groups.add(report, {
       device,
       kind,
-      count: Math.max(count, events.length),
-      sample: events[0].text,
-      firstSeen: events[0].timestamp,
-      lastSeen: events[events.length - 1].timestamp,
+      count: lines,
+      // The kernel message itself; its time is in firstSeen.
+      sample: splitKernelLine(shown[0].text).message || shown[0].text,
+      firstSeen: shown[0].timestamp,
+      lastSeen: shown[shown.length - 1].timestamp,
       file: DMESG,
-      line: events[0].line,
+      line: shown[0].line,
     });
   }
   // Devices only counted (beyond the kept events).
@@ -254,12 +279,13 @@ function kernelFindings(report: ReportData, catalogue: Catalogue | undefined): F
   const node = report.identity.node;
   const findings: Finding[] = [];
   const build = (id: string, kinds: KernelEvent["kind"][], severity?: Severity) => {
-    const matching = events.filter((e) => kinds.includes(e.kind));
-    if (matching.length === 0) return;
-    const rawKeys = new Set(matching.map((e) => `${e.kind}:${e.device}`));
-    let count = 0;
+    const all = events.filter((e) => kinds.includes(e.kind));
+    if (all.length === 0) return;
+    const rawKeys = new Set(all.map((e) => `${e.kind}:${e.device}`));
+    let total = 0;
     for (const raw of rawKeys)
-      count += counts?.[raw] ?? matching.filter((e) => `${e.kind}:${e.device}` === raw).length;
+      total += counts?.[raw] ?? all.filter((e) => `${e.kind}:${e.device}` === raw).length;
+    const { shown: matching, count } = representative(all, Math.max(total, all.length));
     const devices = [
       ...new Set(matching.map((e) => (e.kind === "oom" ? e.device : normaliseDevice(e.device)))),
     ].filter((d) => d && d !== "unknown");

@@ -97,10 +97,14 @@ export function analyzeReports(
     () => signatureFindings(reports, catalogue),
     problems,
   );
-  const timeline = guarded<TimelineBurst[]>("timeline", [], () => errorBursts(reports, catalogue), problems);
-
   const findings = sortFindings(
     mergeFindings([...(quorum?.findings ?? []), ...checks, ...disks.findings, ...signatures]),
+  );
+  const timeline = guarded<TimelineBurst[]>(
+    "timeline",
+    [],
+    () => errorBursts(reports, catalogue, findings),
+    problems,
   );
   const summaries = [...reports.map(summary), ...unreadable];
   if (problems.length > 0 && summaries.length > 0) {

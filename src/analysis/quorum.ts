@@ -15,12 +15,14 @@ import type {
 import type { Catalogue } from "../rules/types.js";
 import { describeMember, hostOf, isLoopbackAddress, isLoopbackHost } from "./addresses.js";
 import { computedFinding } from "./catalogue-info.js";
+import { clockText, reportMinute } from "./clock.js";
 import {
   byTakenAt,
   datastoreActiveState,
   describeNotReady,
   findNode,
   hasSustainedNoLeader,
+  isCurrentFailure,
   isNotReady,
   mergeNodeLists,
   NO_LEADER,
@@ -65,8 +67,10 @@ export interface MemberAssessment {
   upReasons: string[];
   /** Set when this is an older record of a host that re-joined: the id of its current record. */
   supersededBy: string | null;
-  /** Peers whose datastore keeps failing to reach this member. */
+  /** Peers whose datastore keeps failing to reach this member (until near the end of their logs). */
   unreachableFrom: { reporter: ReportData; failure: PeerFailure }[];
+  /** Peers whose datastore failed to reach it earlier, but no longer (or before its own report shows it running). */
+  pastUnreachableFrom: { reporter: ReportData; failure: PeerFailure }[];
 }
 
 export interface QuorumAnalysis {
@@ -152,6 +156,70 @@ function viewName(view: ClusterView): string {
   return `${reportLabel(view.report)}'s cluster.yaml`;
 }
 
+/** Same record in two views: the same ID when both carry one, else the same address. */
+function sameIdentity(a: DqliteMember, b: DqliteMember): boolean {
+  return a.id !== "" && b.id !== "" ? a.id === b.id : a.address === b.address;
+}
+
+/**
+ * What one view says differently from the authoritative one. Views are compared as sets of
+ * records (ID, address, role): a host listed twice (a re-join's stale record) is not a
+ * disagreement when both views list both records.
+ */
+function viewDifferences(
+  authoritative: ClusterView,
+  view: ClusterView,
+  nodeOf: (address: string) => string | null,
+): string[] {
+  const sentences: string[] = [];
+  const auth = viewName(authoritative);
+  const other = viewName(view);
+  const unmatched = [...view.members];
+  const missing: DqliteMember[] = [];
+  for (const member of authoritative.members) {
+    const index = unmatched.findIndex((m) => sameIdentity(m, member));
+    if (index < 0) {
+      missing.push(member);
+      continue;
+    }
+    const [match] = unmatched.splice(index, 1);
+    const who = describeMember(member.address, nodeOf(member.address));
+    if (match.address !== member.address) {
+      sentences.push(
+        `ID ${member.id} is at ${member.address} in ${auth} but at ${match.address} in ${other}.`,
+      );
+    } else if (memberRole(match.role) !== memberRole(member.role)) {
+      sentences.push(
+        `${who} is ${ROLE_WORD[memberRole(member.role)]} in ${auth} but ${ROLE_WORD[memberRole(match.role)]} in ${other}.`,
+      );
+    }
+  }
+  for (const member of missing) {
+    const who = describeMember(member.address, nodeOf(member.address));
+    const sameAddress = unmatched.filter((m) => m.address === member.address);
+    const oneEach =
+      sameAddress.length === 1 && missing.filter((m) => m.address === member.address).length === 1;
+    if (oneEach) {
+      // One record per view at this address, with different IDs: the node re-joined in one view only.
+      unmatched.splice(unmatched.indexOf(sameAddress[0]), 1);
+      sentences.push(`${who} has ID ${member.id} in ${auth} but ID ${sameAddress[0].id} in ${other}.`);
+      continue;
+    }
+    const ambiguous =
+      sameAddress.length > 0 || authoritative.members.filter((m) => m.address === member.address).length > 1;
+    const id = ambiguous ? ` with ID ${member.id}` : "";
+    sentences.push(
+      `${other} does not list ${who}${id}, which ${auth} lists as ${ROLE_WORD[memberRole(member.role)]}.`,
+    );
+  }
+  for (const member of unmatched) {
+    sentences.push(
+      `${other} lists ${describeMember(member.address, nodeOf(member.address))} (ID ${member.id}), which ${auth} does not.`,
+    );
+  }
+  return sentences;
+}
+
 function disagreements(
   authoritative: ClusterView,
   views: ClusterView[],
@@ -162,34 +230,13 @@ function disagreements(
   const auth = viewName(authoritative);
   for (const view of views) {
     if (view === authoritative) continue;
-    const other = viewName(view);
     if (view.loopbackOnly && authoritative.loopbackOnly) {
       sentences.push(
-        `${other} and ${auth} are each a separate single-node store (${view.members[0].address}): these nodes are not clustered together.`,
+        `${viewName(view)} and ${auth} are each a separate single-node store (${view.members[0].address}): these nodes are not clustered together.`,
       );
       continue;
     }
-    for (const member of authoritative.members) {
-      const match = view.members.find((m) => m.address === member.address);
-      const who = describeMember(member.address, nodeOf(member.address));
-      if (!match) {
-        sentences.push(
-          `${other} does not list ${who}, which ${auth} lists as ${ROLE_WORD[memberRole(member.role)]}.`,
-        );
-      } else if (match.id !== member.id && match.id !== "" && member.id !== "") {
-        sentences.push(`${who} has ID ${member.id} in ${auth} but ID ${match.id} in ${other}.`);
-      } else if (memberRole(match.role) !== memberRole(member.role)) {
-        sentences.push(
-          `${who} is ${ROLE_WORD[memberRole(member.role)]} in ${auth} but ${ROLE_WORD[memberRole(match.role)]} in ${other}.`,
-        );
-      }
-    }
-    for (const member of view.members) {
-      if (authoritative.members.some((m) => m.address === member.address)) continue;
-      sentences.push(
-        `${other} lists ${describeMember(member.address, nodeOf(member.address))} (ID ${member.id}), which ${auth} does not.`,
-      );
-    }
+    sentences.push(...viewDifferences(authoritative, view, nodeOf));
   }
   for (const view of ignored) {
     sentences.push(
@@ -297,9 +344,23 @@ function assess(
   const ownReport = supersededBy ? null : ownReportOf(ctx, member);
   const { node, nodeVia } = mapNode(ctx, member, ownReport);
   const k8sNode = findNode(ctx.nodeList, node);
-  const unreachableFrom = failures.filter(
+  const towardsMember = failures.filter(
     (f) => f.failure.address === member.address && f.reporter !== ownReport,
   );
+  // The member's own report, taken after the last failure and showing its datastore running, wins.
+  const ownState = ownReport && !supersededBy ? datastoreActiveState(ownReport) : null;
+  const ownRunning =
+    ownReport !== null &&
+    ownState !== null &&
+    RUNNING.test(ownState) &&
+    !hasSustainedNoLeader(ownReport, ctx.noLeaderJudged);
+  const ownMinute = ownReport ? reportMinute(ownReport) : null;
+  const recoveredBefore = (failure: PeerFailure) =>
+    ownRunning && ownMinute !== null && failure.lastMinute !== null && failure.lastMinute < ownMinute;
+  const unreachableFrom = towardsMember.filter(
+    (f) => isCurrentFailure(f.failure) && !recoveredBefore(f.failure),
+  );
+  const pastUnreachableFrom = towardsMember.filter((f) => !unreachableFrom.includes(f));
 
   const directDown: string[] = [];
   const directUp: string[] = [];
@@ -321,6 +382,9 @@ function assess(
     else if (state && RUNNING.test(state) && !hasSustainedNoLeader(ownReport, ctx.noLeaderJudged)) {
       directUp.push("its own report shows the datastore running");
     }
+  }
+  if (pastUnreachableFrom.length > 0 && !supersededBy) {
+    indirectUp.push(`${pastFailureText(pastUnreachableFrom)}, not since`);
   }
   if (k8sNode) {
     if (isNotReady(k8sNode)) indirectDown.push(describeNotReady(k8sNode));
@@ -364,7 +428,23 @@ function assess(
     upReasons,
     supersededBy,
     unreachableFrom,
+    pastUnreachableFrom,
   };
+}
+
+/** "the datastore on kube05, kube06 failed to reach it 16:44–17:36" */
+export function pastFailureText(failures: { reporter: ReportData; failure: PeerFailure }[]): string {
+  const reporters = [...new Set(failures.map((f) => reportLabel(f.reporter)))];
+  let first: number | null = null;
+  let last: number | null = null;
+  for (const { failure } of failures) {
+    if (failure.firstMinute !== null && (first === null || failure.firstMinute < first))
+      first = failure.firstMinute;
+    if (failure.lastMinute !== null && (last === null || failure.lastMinute > last))
+      last = failure.lastMinute;
+  }
+  const when = first !== null && last !== null ? ` ${clockText(first)}–${clockText(last)}` : "";
+  return `the datastore on ${joinNames(reporters)} failed to reach it${when}`;
 }
 
 function joinNames(items: string[]): string {
@@ -380,6 +460,10 @@ function unknownSummary(reports: ReportData[]): string {
   const broken = reports.find((r) => r.identity.role !== "worker" && r.parsed.dqliteCluster?.ok === false);
   if (broken && broken.parsed.dqliteCluster?.ok === false) {
     return `Quorum unknown: ${broken.parsed.dqliteCluster.error}.`;
+  }
+  const oldEra = reports.find((r) => r.layout?.era === "1.21-1.22" || r.layout?.era === "<=1.20");
+  if (oldEra && !reports.some((r) => r.layout?.hasDqliteFolder)) {
+    return "Quorum unknown: MicroK8s 1.22 and older run dqlite inside kubelite and their inspect report has no dqlite/ folder; the node list (microk8s kubectl get nodes) and the kubelite journal tell more.";
   }
   return "Quorum unknown: no dqlite/cluster.yaml in the control-plane reports.";
 }
@@ -426,6 +510,17 @@ function stateAndSummary(
   }
   const known = voters.every((m) => m.alive === true) ? "all alive" : "none known down";
   return { state: "healthy", summary: `Healthy: ${v} voters, quorum ${quorumSize}, ${known}.` };
+}
+
+/** "Stale record still listed: 192.168.0.59:19001 with old ID 9163… (spare), kube07 re-joined as ID 1607…." */
+function staleRecordsSentence(members: MemberAssessment[]): string {
+  const stale = members.filter((m) => m.supersededBy !== null);
+  if (stale.length === 0) return "";
+  const items = stale.map(
+    (m) =>
+      `${m.address} with old ID ${m.id} (${m.role}; ${m.node ?? hostOf(m.address)} re-joined as ID ${m.supersededBy})`,
+  );
+  return `Stale record${stale.length === 1 ? "" : "s"} still listed: ${joinNames(items)} — see Departed nodes.`;
 }
 
 function toQuorumMember(member: MemberAssessment, views: ClusterView[]): QuorumMember {
@@ -776,7 +871,8 @@ export function analyzeQuorum(reports: ReportData[], catalogue?: Catalogue): Quo
   const quorumSize = Math.floor(voters.length / 2) + 1;
   const anyFact = voters.some((m) => m.alive !== null);
   const aliveVoters = anyFact ? voters.filter((m) => m.alive !== false).length : null;
-  const { state, summary } = stateAndSummary(voters, quorumSize, aliveVoters, noLeader);
+  const { state, summary: stateSummary } = stateAndSummary(voters, quorumSize, aliveVoters, noLeader);
+  const summary = [stateSummary, staleRecordsSentence(members)].filter(Boolean).join(" ");
   const nodeOf = (address: string) => members.find((m) => m.address === address)?.node ?? null;
 
   const result: QuorumResult = {

@@ -1,8 +1,8 @@
 /** Per-node bursts of serious errors, from the scanner's per-minute counts. */
-import type { TimelineBurst } from "../result/types.js";
+import type { Finding, Severity, TimelineBurst } from "../result/types.js";
 import type { Catalogue } from "../rules/types.js";
 import { ruleInfo } from "./catalogue-info.js";
-import { groupHits, rate } from "./signatures.js";
+import { countedHits, groupHits, rate } from "./signatures.js";
 import type { ReportData } from "./types.js";
 
 /** Minutes without a match that still count as the same burst. */
@@ -31,18 +31,34 @@ export function bursts(perMinute: Map<number, number>): { start: number; end: nu
   return out;
 }
 
-/** Bursts of critical/high rules (after escalation/isolation), per node, oldest first. */
-export function errorBursts(reports: ReportData[], catalogue?: Catalogue): TimelineBurst[] {
+function isSerious(severity: Severity): boolean {
+  return severity === "critical" || severity === "high";
+}
+
+/**
+ * Bursts of critical/high findings per node, oldest first. With `findings` (the final ones, after
+ * context such as "this is over" or "a symptom of that"), their severity decides; without, the
+ * rule's rating does.
+ */
+export function errorBursts(
+  reports: ReportData[],
+  catalogue?: Catalogue,
+  findings?: Finding[],
+): TimelineBurst[] {
   const result: TimelineBurst[] = [];
+  const finalSeverity = new Map<string, Severity>();
+  for (const f of findings ?? []) finalSeverity.set(`${f.id}\u0000${f.node ?? ""}`, f.severity);
   for (const group of groupHits(reports)) {
     const info = ruleInfo(catalogue, group.ruleId);
-    const rating = rate(
-      info,
-      group.hits.map((h) => h.hit),
-    );
-    if (!rating || (rating.severity !== "critical" && rating.severity !== "high")) continue;
+    const hits = countedHits(group);
+    const rating = rate(info, hits);
+    if (!rating) continue;
+    const severity = findings
+      ? finalSeverity.get(`${group.ruleId}\u0000${group.node ?? ""}`)
+      : rating.severity;
+    if (!severity || !isSerious(severity)) continue;
     const merged = new Map<number, number>();
-    for (const { hit } of group.hits) {
+    for (const hit of hits) {
       for (const [minute, count] of hit.perMinute ?? [])
         merged.set(minute, (merged.get(minute) ?? 0) + count);
     }

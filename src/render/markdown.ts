@@ -8,11 +8,17 @@
  * line, then optional parts go, and one line says what was left out.
  */
 import { redact, redactResult } from "../redact/redact.js";
-import type { AnalysisResult, Finding, Severity } from "../result/types.js";
+import type { AnalysisResult, Severity } from "../result/types.js";
 import { SEVERITY_ORDER } from "../result/types.js";
-import { type FindingContext, type FindingLevel, findingBlock } from "./findings.js";
+import {
+  entryBlock,
+  type FindingContext,
+  type FindingEntry,
+  type FindingLevel,
+  groupFindings,
+} from "./findings.js";
 import { toContractJson } from "./json.js";
-import { codeSpan, inlineText, plural } from "./md-text.js";
+import { codeSpan, escapeHtml, inlineText, plural } from "./md-text.js";
 import {
   departedSection,
   diskSamples,
@@ -89,7 +95,7 @@ type Omissions = {
   dropped: Map<Severity, number>;
 };
 
-/** Findings of "Other findings" with their levels, and running totals of length and omissions. */
+/** Entries of "Other findings" (findings grouped across nodes) with their levels, and running totals of length and omissions. */
 class FindingsPlan {
   readonly levels: FindingLevel[];
   private readonly cache = new Map<string, string>();
@@ -97,7 +103,7 @@ class FindingsPlan {
   private readonly omitted: Omissions = { evidence: new Map(), oneLine: new Map(), dropped: new Map() };
 
   constructor(
-    readonly findings: readonly Finding[],
+    readonly findings: readonly FindingEntry[],
     private readonly context: FindingContext,
   ) {
     this.levels = findings.map(() => "full");
@@ -110,7 +116,7 @@ class FindingsPlan {
     const key = `${index}:${level}`;
     let text = this.cache.get(key);
     if (text === undefined) {
-      text = findingBlock(this.findings[index]!, level, this.context);
+      text = entryBlock(this.findings[index]!, level, this.context);
       this.cache.set(key, text);
     }
     return text;
@@ -127,7 +133,8 @@ class FindingsPlan {
       map.set(finding.severity, (map.get(finding.severity) ?? 0) + sign);
     if (level === "hidden") bump(this.omitted.dropped);
     if (level === "line") bump(this.omitted.oneLine);
-    if ((level === "brief" || level === "line") && finding.evidence.length > 0) bump(this.omitted.evidence);
+    if ((level === "brief" || level === "line") && finding.members.some((m) => m.evidence.length > 0))
+      bump(this.omitted.evidence);
   }
 
   /** Lower a finding to `level`; false when that changes nothing (no evidence to trim …). */
@@ -152,9 +159,37 @@ class FindingsPlan {
     return this.omitted;
   }
 
-  render(): string[] {
-    return this.levels.map((level, i) => this.block(i, level)).filter((b) => b !== "");
+  /** Visible minor (low, info) entries, which are shown together in one collapsed block. */
+  minorCount(): number {
+    return this.levels.filter((level, i) => level !== "hidden" && isMinor(this.findings[i]!)).length;
   }
+
+  /** Major entries' blocks, then the minor ones in one <details> block when there are several. */
+  render(): string[] {
+    const major: string[] = [];
+    const minor: string[] = [];
+    this.levels.forEach((level, i) => {
+      const block = this.block(i, level);
+      if (block !== "") (isMinor(this.findings[i]!) ? minor : major).push(block);
+    });
+    const wrapper = minorWrapper(minor.length);
+    if (!wrapper) return [...major, ...minor];
+    return [...major, `${wrapper.open}${minor.join(SEPARATOR)}${wrapper.close}`];
+  }
+}
+
+function isMinor(entry: FindingEntry): boolean {
+  return entry.severity === "low" || entry.severity === "info";
+}
+
+/**
+ * Several low and info entries (lines at start-up or shutdown, things that are over, notes) fold
+ * into one collapsed block, so the serious ones stand out.
+ */
+function minorWrapper(count: number): { open: string; close: string } | null {
+  if (count < 2) return null;
+  const summary = `${count} minor findings (low, info): isolated lines, past events and notes`;
+  return { open: `<details><summary>${escapeHtml(summary)}</summary>\n\n`, close: "\n\n</details>" };
 }
 
 interface Budget {
@@ -243,6 +278,8 @@ function measure(budget: Budget): number {
   const note = omissionNote(budget);
   const hidden = hiddenNote(budget);
   let section = SECTION_TITLES.findings.length + budget.findings.length;
+  const wrapper = minorWrapper(budget.findings.minorCount());
+  if (wrapper) section += wrapper.open.length + wrapper.close.length;
   if (note) section += SEPARATOR.length + note.length;
   const empty = emptyText(budget);
   if (empty) section += SEPARATOR.length + empty.length;
@@ -299,6 +336,22 @@ function hardCut(text: string, max: number): string {
   return text.slice(0, max);
 }
 
+/** Kernel disk findings whose lines the Disk errors section already samples. */
+const DISK_FINDINGS = new Set(["kernel.io-error", "kernel.ext4-error"]);
+
+/** The Disk errors section shows these lines already: the entry keeps its meaning and points there. */
+function pointToDiskSection(entry: FindingEntry, result: AnalysisResult): FindingEntry {
+  if (!DISK_FINDINGS.has(entry.id)) return entry;
+  const sampled = new Set(result.diskErrors.filter((d) => d.kind !== "disk-full").map((d) => d.node ?? ""));
+  if (!entry.members.every((m) => sampled.has(m.node ?? ""))) return entry;
+  const note = "Sample lines are under Disk errors above.";
+  return {
+    ...entry,
+    meaning: entry.meaning ? `${entry.meaning} ${note}` : note,
+    members: entry.members.map((m) => ({ ...m, evidence: [] })),
+  };
+}
+
 /** Render the analysis as the bot's comment. Deterministic; never longer than options.maxLength. */
 export function renderMarkdown(input: AnalysisResult, options: RenderOptions = {}): string {
   // Defence in depth: the engine redacts already, but nothing unredacted may reach GitHub.
@@ -308,11 +361,12 @@ export function renderMarkdown(input: AnalysisResult, options: RenderOptions = {
   const minSeverity = options.minSeverity ?? "info";
 
   const sorted = sortFindings(result.findings);
-  const visible = sorted.filter((f) => isAtLeast(f.severity, minSeverity));
+  const entries = groupFindings(sorted).map((entry) => pointToDiskSection(entry, result));
+  const visible = entries.filter((e) => isAtLeast(e.severity, minSeverity));
   const hiddenBelow = new Map<Severity, number>();
-  for (const f of sorted) {
-    if (!isAtLeast(f.severity, minSeverity))
-      hiddenBelow.set(f.severity, (hiddenBelow.get(f.severity) ?? 0) + 1);
+  for (const e of entries) {
+    if (!isAtLeast(e.severity, minSeverity))
+      hiddenBelow.set(e.severity, (hiddenBelow.get(e.severity) ?? 0) + 1);
   }
   const readable = result.reports.filter((r) => !r.error);
   const context: FindingContext = {
@@ -376,7 +430,7 @@ export function renderMarkdown(input: AnalysisResult, options: RenderOptions = {
     findings: new FindingsPlan(visible, context),
     hiddenBelow,
     minSeverity,
-    allFindings: sorted.length,
+    allFindings: entries.length,
   };
 
   const fits = () => measure(budget) <= maxLength;

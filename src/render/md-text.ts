@@ -110,22 +110,66 @@ export function details(summary: string, body: string): string {
   return `<details><summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`;
 }
 
-/** "2023-01-30T20:22:45Z" → "2023-01-30 20:22:45"; other strings are returned trimmed. */
+/**
+ * Seconds since boot of a kernel (dmesg) timestamp: "[1233383.000332]", "[  306.925814]" or the
+ * scanner's "1233383.000332s after boot"; null for anything else.
+ */
+export function bootSeconds(ts: string | null | undefined): number | null {
+  if (!ts) return null;
+  const m =
+    /^\[\s*(\d{1,10}(?:\.\d+)?)\]$/.exec(ts.trim()) ??
+    /^(\d{1,10}(?:\.\d+)?)\s*s after boot$/.exec(ts.trim());
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * dmesg counts seconds since boot, not wall-clock time: shown as such ("14 d 06:36:23"), never
+ * dressed up as a date.
+ */
+function bootClock(seconds: number): string {
+  const whole = Math.floor(seconds);
+  const days = Math.floor(whole / 86_400);
+  const rest = whole % 86_400;
+  const clock = [Math.floor(rest / 3600), Math.floor((rest % 3600) / 60), rest % 60]
+    .map((n) => String(n).padStart(2, "0"))
+    .join(":");
+  return days > 0 ? `${days} d ${clock}` : clock;
+}
+
+/**
+ * "2023-01-30T20:22:45Z" → "2023-01-30 20:22:45"; a dmesg stamp → "14 d 06:36:23 after boot";
+ * other strings are returned trimmed.
+ */
 export function formatTimestamp(ts: string | null | undefined): string {
   if (!ts) return "";
+  const boot = bootSeconds(ts);
+  if (boot !== null) return `${bootClock(boot)} after boot`;
   const m = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d(?::\d\d)?)/.exec(ts.trim());
   return m ? `${m[1]} ${m[2]}` : ts.trim();
 }
 
+const SYSLOG_DAY = /^([A-Z][a-z]{2} {1,2}\d{1,2}) (\d\d:\d\d:\d\d)$/;
+
 /** "first → last", shortening the last to its time when both fall on the same day. */
 export function formatRange(first: string | null | undefined, last: string | null | undefined): string {
+  const bootA = bootSeconds(first);
+  const bootB = bootSeconds(last);
+  if (bootA !== null && bootB !== null) {
+    return bootA === bootB
+      ? `${bootClock(bootA)} after boot`
+      : `${bootClock(bootA)} → ${bootClock(bootB)} after boot`;
+  }
   const a = formatTimestamp(first);
   const b = formatTimestamp(last);
   if (!a && !b) return "";
   if (!a || !b || a === b) return a || b;
   const sameDay =
     a.slice(0, 10) === b.slice(0, 10) && /^\d{4}-\d\d-\d\d /.test(a) && /^\d{4}-\d\d-\d\d /.test(b);
-  return `${a} → ${sameDay ? b.slice(11) : b}`;
+  if (sameDay) return `${a} → ${b.slice(11)}`;
+  const syslogA = SYSLOG_DAY.exec(a);
+  const syslogB = SYSLOG_DAY.exec(b);
+  if (syslogA && syslogB && syslogA[1] === syslogB[1]) return `${a} → ${syslogB[2]}`;
+  return `${a} → ${b}`;
 }
 
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {

@@ -46,10 +46,12 @@ export function membershipDiagram(result: AnalysisResult): string | null {
   const reportNodes = new Set(
     reports.filter((r) => !r.error && r.node).map((r) => (r.node as string).toLowerCase()),
   );
-  const departedAddresses = new Set(departedNodes.map((d) => hostOf(d.address)));
-  const departedNames = new Set(
-    departedNodes.filter((d) => d.node).map((d) => (d.node as string).toLowerCase()),
-  );
+  // A departed entry names one record by its ID when it has one (a host may be listed twice:
+  // the stale record of a re-join and the live one); otherwise by address or node name.
+  const departedIds = new Map(departedNodes.filter((d) => d.id).map((d) => [d.id as string, d]));
+  const byAddress = departedNodes.filter((d) => !d.id);
+  const departedAddresses = new Set(byAddress.map((d) => hostOf(d.address)));
+  const departedNames = new Set(byAddress.filter((d) => d.node).map((d) => (d.node as string).toLowerCase()));
   const drawnNames = new Set<string>();
   const drawnHosts = new Set<string>();
   let counter = 0;
@@ -61,12 +63,19 @@ export function membershipDiagram(result: AnalysisResult): string | null {
       return null;
     }
     const name = member.node?.toLowerCase() ?? null;
+    const byId = member.id ? departedIds.get(member.id) : undefined;
     const departed =
-      departedAddresses.has(hostOf(member.address)) || (name !== null && departedNames.has(name));
-    const reporting = name !== null && reportNodes.has(name);
+      byId !== undefined ||
+      departedAddresses.has(hostOf(member.address)) ||
+      (name !== null && departedNames.has(name));
+    const stale = byId?.rule === "departed.duplicate-record";
+    const reporting = name !== null && reportNodes.has(name) && !stale;
     const lines = [member.node ?? "unknown node", member.address];
+    if (stale) lines.push(`stale record, old ID ${member.id}`);
     if (reporting) lines.push("📄 report");
-    if (departed) lines.push("departed");
+    if (stale) {
+      // said above
+    } else if (departed) lines.push("departed");
     else if (member.alive === false) lines.push("❌ down");
     if (name) drawnNames.add(name);
     drawnHosts.add(hostOf(member.address));

@@ -114,7 +114,8 @@ const STATE_LABEL: Record<QuorumState, string> = {
   unknown: "Unknown",
 };
 
-function aliveCell(alive: boolean | null | undefined): string {
+function aliveCell(alive: boolean | null | undefined, stale = false): string {
+  if (stale) return "🗑️ stale record";
   if (alive === true) return "✅ up";
   if (alive === false) return "❌ down";
   return "❔ unknown";
@@ -128,6 +129,9 @@ function sourceNames(result: AnalysisResult): Map<string, string> {
 function membersTable(result: AnalysisResult): string {
   const names = sourceNames(result);
   const q = result.quorum;
+  const staleIds = new Set(
+    result.departedNodes.filter((d) => d.rule === "departed.duplicate-record" && d.id).map((d) => d.id),
+  );
   const rows: string[][] = [];
   const add = (role: string, members: QuorumMember[]) => {
     for (const m of members) {
@@ -137,7 +141,7 @@ function membersTable(result: AnalysisResult): string {
         codeSpan(m.address, { inTable: true, max: 80 }),
         m.id ? codeSpan(m.id, { inTable: true, max: 40 }) : "",
         m.node ? inlineText(m.node, 80) : "_unknown_",
-        aliveCell(m.alive),
+        aliveCell(m.alive, Boolean(m.id) && staleIds.has(m.id)),
         inlineText(seenIn.join(", "), 200),
       ]);
     }
@@ -177,7 +181,10 @@ export function quorumSection(result: AnalysisResult, compact = false): string {
   }
   if (q.authoritative) {
     const name = sourceNames(result).get(q.authoritative) ?? q.authoritative;
-    parts.push(`Membership as seen in ${codeSpan(name, { max: 120 })}'s \`dqlite/cluster.yaml\`.`);
+    const views = new Set([q.voters, q.standBys, q.spares].flat().flatMap((m) => m.seenIn ?? []));
+    const agree =
+      views.size > 1 && (q.disagreements ?? []).length === 0 ? ` The ${views.size} nodes' views agree.` : "";
+    parts.push(`Membership as seen in ${codeSpan(name, { max: 120 })}'s \`dqlite/cluster.yaml\`.${agree}`);
   }
   if (members > 0) parts.push(membersTable(result));
   const disagreements = q.disagreements ?? [];
@@ -194,22 +201,36 @@ export function quorumSection(result: AnalysisResult, compact = false): string {
 
 // --- departed nodes ---------------------------------------------------------------------------
 
+/** A hint that is one shell command (no prose around it) gets a copyable code block. */
+function isCommand(hint: string): boolean {
+  return /^(?:sudo |microk8s |\/snap\/microk8s\/)/.test(hint) && !/[\n`]/.test(hint);
+}
+
+/**
+ * One entry per departed member: who (with the record's ID, since a host may be listed twice),
+ * why, and the fix — a command in its own block so that it can be copied as is.
+ */
 export function departedSection(result: AnalysisResult): string {
   const departed = result.departedNodes;
   if (departed.length === 0) return NONE_FOUND;
-  const rows = departed.slice(0, MAX_DEPARTED_ROWS).map((d) => {
-    const docs = d.docs ? ` ${safeLink("docs", d.docs)}` : "";
-    return [
-      d.node ? inlineText(d.node, 80) : "_unknown_",
-      codeSpan(d.address, { inTable: true, max: 80 }),
-      inlineText(d.role, 20),
-      inlineText(d.reason, 400),
-      (d.hint ? codeSpan(d.hint, { inTable: true, max: 300 }) : "") + docs,
-    ];
+  const entries = departed.slice(0, MAX_DEPARTED_ROWS).map((d) => {
+    const stale = d.rule === "departed.duplicate-record";
+    const facts = [inlineText(d.role, 20)];
+    if (d.id) facts.push(`ID ${codeSpan(d.id, { max: 40 })}`);
+    if (stale) facts.push("stale record");
+    const who = `**${d.node ? inlineText(d.node, 80) : "_unknown node_"}** ${codeSpan(d.address, { max: 80 })} (${facts.join(", ")})`;
+    const lines = [`${who} — ${inlineText(d.reason, 600)}`];
+    const docs = d.docs ? ` (${safeLink("docs", d.docs)})` : "";
+    if (d.hint && isCommand(d.hint)) lines.push(`Fix${docs}:\n\n${fencedBlock(clip(d.hint, 1000), "shell")}`);
+    else if (d.hint) lines.push(`Fix${docs}: ${codeSpan(d.hint, { max: 600 })}`);
+    else if (d.docs) lines.push(`See ${safeLink("docs", d.docs)}.`);
+    return lines.join("\n\n");
   });
   const more =
-    departed.length > rows.length ? `\n\n… and ${departed.length - rows.length} more departed nodes.` : "";
-  return table(["Node", "Address", "Role", "Why", "Fix"], rows) + more;
+    departed.length > entries.length
+      ? `\n\n… and ${departed.length - entries.length} more departed nodes.`
+      : "";
+  return entries.join("\n\n") + more;
 }
 
 // --- disk errors ------------------------------------------------------------------------------

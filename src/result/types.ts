@@ -74,6 +74,8 @@ export interface DepartedNode {
   /** Stable id of the rule that raised it, e.g. "departed.no-matching-node". */
   rule?: string;
   docs?: string | null;
+  /** dqlite ID of the cluster.yaml record meant (a host may be listed twice); null when not a member. */
+  id?: string | null;
 }
 
 export interface DiskError {

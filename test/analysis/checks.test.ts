@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { computedChecks } from "../../src/analysis/checks.js";
-import type { ParsedReport } from "../../src/parsers/types.js";
+import { computedChecks, podChecks } from "../../src/analysis/checks.js";
+import type { GetAllRow, ParsedReport } from "../../src/parsers/types.js";
 import { catalogue, controlPlane, DQLITE_JOURNAL, hit, journal } from "./support.js";
 
 const cat = catalogue();
@@ -87,5 +87,57 @@ describe("computedChecks", () => {
       hit("apiserver.unreachable", "k8s/version", { samples: [{ line: 3, text: refused }] }),
     ]);
     expect(scanned).toEqual([]);
+  });
+});
+
+describe("podChecks", () => {
+  const pod = (namespace: string, name: string, status: string, node = "kube08"): GetAllRow => ({
+    namespace,
+    kind: "pod",
+    name,
+    ready: status === "Running" ? "1/1" : "0/1",
+    status,
+    restarts: 0,
+    node,
+  });
+  const report = (node: string, pods: GetAllRow[]) =>
+    controlPlane({ node, ip: "10.0.0.5", extra: { getAll: { available: true, error: null, pods } } });
+
+  it("one cluster-wide finding for pods not running, each pod once across the reports' copies", () => {
+    const pods = [
+      pod("monitoring", "prometheus-stack-kube-state-metrics-wckvrps25-rl5vm", "ContainerCreating"),
+      pod("default", "web-1", "Running"),
+      pod("default", "job-1", "Completed"),
+    ];
+    const findings = podChecks([report("kube05", pods), report("kube06", pods)], cat);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      id: "k8s.pods-not-running",
+      node: null,
+      count: 1,
+      severity: "low",
+      title: "Pods not running: 1 pod (ContainerCreating)",
+    });
+    expect(findings[0]!.evidence.map((e) => e.text)).toEqual([
+      "monitoring/prometheus-stack-kube-state-metrics-wckvrps25-rl5vm: ContainerCreating, ready 0/1, on kube08",
+    ]);
+  });
+
+  it("kube-system pods weigh more; all running (or the API down) raises nothing", () => {
+    const calico = [pod("kube-system", "calico-node-x2x9k", "CrashLoopBackOff")];
+    expect(podChecks([report("kube05", calico)], cat)[0]).toMatchObject({ severity: "medium" });
+    expect(podChecks([report("kube05", [pod("default", "web-1", "Running")])], cat)).toEqual([]);
+    const down = controlPlane({
+      node: "kube05",
+      ip: "10.0.0.5",
+      extra: {
+        getAll: {
+          available: false,
+          error: "The connection to the server 127.0.0.1:16443 was refused",
+          pods: [],
+        },
+      },
+    });
+    expect(podChecks([down], cat)).toEqual([]);
   });
 });

@@ -262,7 +262,9 @@ describe("findDepartedNodes", () => {
       rule: "departed.duplicate-record",
       hint: REMOVE_10_0_0_7,
     });
-    expect(list[0].reason).toContain(`ID ${ID.kube07} (voter) is left over from an earlier membership`);
+    expect(list[0].reason).toContain(
+      `ID ${ID.kube07} (voter) is a stale record left over from an earlier membership`,
+    );
     expect(list[0].reason).toContain(`re-joined as ID ${ID.kube07new}`);
     expect(list[0].reason).toContain(
       "`.remove` drops the first record with that address, which is this old one",

@@ -98,7 +98,8 @@ describe("analyzeDisks", () => {
       ["fs-error", "kube06", "sda", 3],
     ]);
     const sda = diskErrors[0];
-    expect(sda.sample).toBe(LINES.blk);
+    // The sample is the kernel message; its boot-relative time is in firstSeen.
+    expect(sda.sample).toBe(LINES.blk.replace(/^\[[^\]]*\]\s*/, ""));
     expect(sda.firstSeen).toBe("10910.096082");
     expect(sda.lastSeen).toBe("10911.000001");
     expect(sda).toMatchObject({ file: "apparmor/dmesg", line: 101 });

@@ -336,7 +336,7 @@ describe("analyzeQuorum: liveness evidence", () => {
       sustained: false,
       captures: ["10.0.0.7:19001"],
       samples: [{ line: 5, text: peerLine("10.0.0.7:19001") }],
-      perMinute: Array.from({ length: 4 }, (_, i) => [T0 + i, 10] as [number, number]),
+      perMinute: Array.from({ length: 4 }, (_, i) => [T0 + 45 + i, 10] as [number, number]),
     });
     const reports = [controlPlane({ node: "kube05", ip: "10.0.0.5", cluster: haMembers(), hits: [burst] })];
     // With the threshold (20 lines over 5 minutes) not met: a restart blip, not a departed peer.
@@ -356,7 +356,7 @@ describe("analyzeQuorum: liveness evidence", () => {
         { line: 3, text: peerLine("10.0.0.7:19001", 3) },
         { line: 4, text: peerLine("10.0.0.6:19001", 1) },
       ],
-      perMinute: Array.from({ length: 20 }, (_, i) => [T0 + i, 25] as [number, number]),
+      perMinute: Array.from({ length: 20 }, (_, i) => [T0 + 30 + i, 25] as [number, number]),
     });
     const q = analyzeQuorum(
       [controlPlane({ node: "kube05", ip: "10.0.0.5", cluster: haMembers(), hits: [mixed] })],
@@ -373,7 +373,7 @@ describe("analyzeQuorum: liveness evidence", () => {
       captures: ["10.0.0.7:19001", "10.0.0.6:19001"],
       captureCounts: { "10.0.0.7:19001": 3, "10.0.0.6:19001": 497 },
       samples: [{ line: 1, text: peerLine("10.0.0.7:19001", 1) }],
-      perMinute: Array.from({ length: 20 }, (_, i) => [T0 + i, 25] as [number, number]),
+      perMinute: Array.from({ length: 20 }, (_, i) => [T0 + 30 + i, 25] as [number, number]),
     });
     const q = analyzeQuorum(
       [controlPlane({ node: "kube05", ip: "10.0.0.5", cluster: haMembers(), hits: [mixed] })],

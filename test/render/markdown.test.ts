@@ -131,22 +131,42 @@ describe("renderMarkdown: sections", () => {
     expect(body).toContain("- kube06 lists 192.168.0.60:19001 as a stand-by, kube05 does not list it");
   });
 
-  it("departed nodes: a table with the hint in backticks and the docs link", () => {
-    const body = sectionBody(renderMarkdown(degradedResult()), SECTION_TITLES.departed);
-    expect(body).toContain("| Node | Address | Role | Why | Fix |");
+  it("departed nodes: who (role, ID), why, and the fix command in a copyable shell block with the docs link", () => {
+    const result = degradedResult();
+    result.departedNodes[0]!.id = "1234";
+    const body = sectionBody(renderMarkdown(result), SECTION_TITLES.departed);
     expect(body).toContain(
-      "| voter | Listed as a voter, but its node is NotReady and peers cannot reach it. | `microk8s remove-node kube07 --force` [docs](https://microk8s.io/docs/restore-quorum) |",
+      '**kube"07 \\[old\\] #\u200D1** `[fd00::59]:19001` (voter, ID `1234`) — Listed as a voter, but its node is NotReady and peers cannot reach it.',
+    );
+    expect(body).toContain(
+      "Fix ([docs](https://microk8s.io/docs/restore-quorum)):\n\n```shell\nmicrok8s remove-node kube07 --force\n```",
     );
   });
 
-  it("a hint with a pipe or backticks keeps the table intact", () => {
+  it("a stale record of a re-join is named as such; prose hints stay inline code", () => {
+    const result = degradedResult();
+    Object.assign(result.departedNodes[0]!, {
+      id: "9163427340816295577",
+      role: "spare",
+      rule: "departed.duplicate-record",
+      hint: "On kube07: `microk8s leave`; then re-join kube07",
+    });
+    const body = sectionBody(renderMarkdown(result), SECTION_TITLES.departed);
+    expect(body).toContain("(spare, ID `9163427340816295577`, stale record)");
+    expect(body).toContain(
+      "Fix ([docs](https://microk8s.io/docs/restore-quorum)): ``On kube07: `microk8s leave`; then re-join kube07``",
+    );
+    expect(body).not.toContain("```shell");
+  });
+
+  it("a hint with a pipe or backticks cannot break out of its code span", () => {
     const result = degradedResult();
     result.departedNodes[0]!.hint = "microk8s kubectl get nodes | grep `kube07`";
     const body = sectionBody(renderMarkdown(result), SECTION_TITLES.departed);
-    const row = body.split("\n").find((l) => l.includes("grep"))!;
-    expect(row).toContain("`` microk8s kubectl get nodes \\| grep `kube07` ``");
-    // Five cells: the unescaped pipes are exactly the six cell borders.
-    expect(row.replace(/\\\|/g, "").split("|")).toHaveLength(7);
+    const line = body.split("\n").find((l) => l.includes("grep"))!;
+    expect(line).toBe(
+      "Fix ([docs](https://microk8s.io/docs/restore-quorum)): `` microk8s kubectl get nodes | grep `kube07` ``",
+    );
   });
 
   it("disk errors: table with first/last seen and samples in <details>", () => {
