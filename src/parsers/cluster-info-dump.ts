@@ -171,6 +171,10 @@ export function createClusterInfoDumpCollector(maxDocumentChars = MAX_NODE_DOCUM
       const error = preamble.length > 0 ? clip(preamble.join(" "), MAX_ERROR_CHARS) : "the file is empty";
       return { dump: { available: false, error, nodes: [] }, warnings };
     },
+    /** True once the NodeList has been read (or given up): no later line can change the result. */
+    done(): boolean {
+      return state === "done";
+    },
     /** Most characters held at once (the NodeList document being collected): for tests and metrics. */
     peakRetainedChars(): number {
       return peakRetainedChars;
@@ -192,6 +196,7 @@ export const clusterInfoDumpParser: FileParser = lineFileParser(
     const collector = createClusterInfoDumpCollector();
     return {
       onLine: (line) => collector.line(line),
+      done: () => collector.done(),
       onEnd: () => {
         const result = collector.end();
         out.clusterInfoDump = result.dump;

@@ -41,15 +41,23 @@ export function smallFileParser(
   };
 }
 
+/** What a line parser does with one file; `done` (optional) says that the rest of the file is not needed. */
+export interface LineHandler {
+  onLine(line: string, lineNo: number): void;
+  onEnd(lines: number): void;
+  /**
+   * True once no further line can change the result: the remaining bytes are then dropped without
+   * being decoded (cluster-info-dump needs only its first document out of hundreds of megabytes).
+   * `onEnd` is still called, with the lines read so far.
+   */
+  done?(): boolean;
+}
+
 /** A FileParser for a log-like file read line by line; `onLine`/`onEnd` come fresh from `start` per file. */
 export function lineFileParser(
   id: string,
   matches: (path: string) => boolean,
-  start: (
-    path: string,
-    out: ParsedReport,
-    warnings: string[],
-  ) => { onLine(line: string, lineNo: number): void; onEnd(lines: number): void },
+  start: (path: string, out: ParsedReport, warnings: string[]) => LineHandler,
   maxLineBytes?: number,
 ): FileParser {
   return {
@@ -62,8 +70,17 @@ export function lineFileParser(
         if (!failed) warnings.push(`${path}: could not be parsed: ${oneLine(error)}`);
         failed = true;
       };
-      return lineSink(
+      let linesSeen = 0;
+      const finish = (lines: number) => {
+        try {
+          handler.onEnd(lines);
+        } catch (error) {
+          fail(error);
+        }
+      };
+      const sink = lineSink(
         (line, lineNo) => {
+          linesSeen = lineNo;
           if (failed) return;
           try {
             handler.onLine(lineNo === 1 ? stripBom(line) : line, lineNo);
@@ -71,15 +88,23 @@ export function lineFileParser(
             fail(error);
           }
         },
-        (lines) => {
-          try {
-            handler.onEnd(lines);
-          } catch (error) {
-            fail(error);
-          }
-        },
+        finish,
         maxLineBytes,
       );
+      const done = handler.done;
+      if (!done) return sink;
+      let stopped = false;
+      return {
+        write(chunk) {
+          if (stopped) return;
+          sink.write(chunk);
+          stopped = failed || done.call(handler);
+        },
+        end() {
+          if (stopped) finish(linesSeen);
+          else sink.end();
+        },
+      };
     },
   };
 }

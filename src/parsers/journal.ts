@@ -20,7 +20,12 @@ export function serviceLogOf(path: string): { service: string; kind: ServiceLogK
   return { service: match[1], kind: match[2] as ServiceLogKind };
 }
 
-const XTRACE = /^\++ /;
+/** `/^\++ /` (a bash xtrace line: "+ cmd", "++ cmd"), tested without a regex on every line. */
+function isXtrace(payload: string): boolean {
+  let i = 0;
+  while (payload.charCodeAt(i) === 43) i++;
+  return i > 0 && payload.charCodeAt(i) === 32;
+}
 const LOGRUS_YEAR = /\btime="(\d{4})-\d{2}-\d{2}T/;
 const ACTIVE_LINE = /^\s*Active:\s+(.*)$/;
 const SINCE_YEAR = /\bsince \p{L}{2,5},? (\d{4})-\d{2}-\d{2}/u;
@@ -49,7 +54,10 @@ export function createJournalSummarizer(
   service: string,
   kind: ServiceLogKind,
 ): JournalSummarizer {
-  const hostCounts = new Map<string, number>();
+  /** Lines per host; a counter object, so that a run of lines from one host skips the map lookup. */
+  const hostCounts = new Map<string, { count: number }>();
+  let lastHost: string | null = null;
+  let lastHostCounter: { count: number } | null = null;
   let xtraceLines = 0;
   let firstTimestamp: string | null = null;
   let lastTimestamp: string | null = null;
@@ -120,12 +128,23 @@ export function createJournalSummarizer(
       firstTimestamp ??= parsed.timestamp;
       lastTimestamp = parsed.timestamp;
       if (parsed.year !== null) noteYear(parsed.year);
-      if (parsed.host !== null) {
-        const seen = hostCounts.get(parsed.host);
-        if (seen !== undefined) hostCounts.set(parsed.host, seen + 1);
-        else if (hostCounts.size < MAX_HOSTS) hostCounts.set(parsed.host, 1);
+      const host = parsed.host;
+      if (host !== null) {
+        if (host === lastHost) {
+          if (lastHostCounter) lastHostCounter.count++;
+        } else {
+          let counter = hostCounts.get(host) ?? null;
+          if (counter) counter.count++;
+          else if (hostCounts.size < MAX_HOSTS) {
+            counter = { count: 1 };
+            hostCounts.set(host, counter);
+          }
+          // The map only grows, so a host left out now is left out for good.
+          lastHost = host;
+          lastHostCounter = counter;
+        }
       }
-      if (XTRACE.test(parsed.payload)) {
+      if (isXtrace(parsed.payload)) {
         xtraceLines++;
         // xtrace lines still name the snap revision (`+ export PATH=/snap/microk8s/7231/…`).
         noteRevision(parsed.payload);
@@ -136,7 +155,7 @@ export function createJournalSummarizer(
     finish(lines) {
       let host: string | null = null;
       let best = 0;
-      for (const [name, count] of hostCounts) {
+      for (const [name, { count }] of hostCounts) {
         // Ties go to the later-seen name (Map keeps first-seen order), i.e. the newer hostname.
         if (count >= best) {
           host = name;

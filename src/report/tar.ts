@@ -22,6 +22,9 @@ export interface ArchiveReadOptions {
 /** GNU tar pads to 10 KiB records; anything much longer after the end marker is not padding. */
 const BYTES_AFTER_END_MARKER = 1024 * 1024;
 
+const TAR_BLOCK = 512;
+const EMPTY = Buffer.alloc(0);
+
 /** Tar framing around the file bytes: headers, PAX records, padding (generous). */
 const TAR_OVERHEAD_PER_ENTRY = 4 * 1024;
 
@@ -51,6 +54,15 @@ class ArchiveReader {
   readonly #parser: Parser;
   readonly #tarStreamLimit: number;
   #gunzip: Gunzip | null = null;
+  /**
+   * Inflated chunks waiting for the tar parser, each with the compressed bytes zlib had consumed
+   * when it produced the chunk. They are parsed in a microtask, after zlib has been handed its next
+   * piece of work: inflating (on libuv's thread pool) and parsing (here) then overlap.
+   */
+  #inflated: { chunk: Buffer; consumed: number }[] = [];
+  /** Tar bytes after the last whole 512-byte block handed to the parser (see #writeTar). */
+  #partialBlock: Buffer = EMPTY;
+  #drainScheduled = false;
   #format: ArchiveFormat | null = null;
   #head: Buffer[] = [];
   #compressedBytes = 0;
@@ -138,7 +150,7 @@ class ArchiveReader {
     if (this.#format === null) this.#sniff(true);
     if (this.#settled) return;
     if (this.#gunzip) this.#gunzip.end();
-    else this.#parser.end();
+    else this.#endTar();
   }
 
   /** Decides the format once enough bytes are in, then replays the bytes held so far. */
@@ -155,8 +167,13 @@ class ArchiveReader {
 
   #startGunzip(): Gunzip {
     const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-    gunzip.on("data", (chunk: Buffer) => this.#guard(() => this.#feedTar(chunk)));
-    gunzip.on("end", () => this.#guard(() => this.#parser.end()));
+    gunzip.on("data", (chunk: Buffer) => this.#guard(() => this.#queueInflated(chunk, gunzip.bytesWritten)));
+    gunzip.on("end", () =>
+      this.#guard(() => {
+        this.#drainInflated();
+        this.#endTar();
+      }),
+    );
     gunzip.on("error", (error: NodeJS.ErrnoException) => this.#fail(gzipFailure(error)));
     return gunzip;
   }
@@ -176,8 +193,28 @@ class ArchiveReader {
     }
   }
 
-  /** Unpacked tar bytes; the bomb guards live here so they trip before anything is parsed. */
-  #feedTar(chunk: Buffer): void {
+  #queueInflated(chunk: Buffer, consumed: number): void {
+    this.#inflated.push({ chunk, consumed });
+    if (this.#drainScheduled) return;
+    this.#drainScheduled = true;
+    queueMicrotask(() => this.#guard(() => this.#drainInflated()));
+  }
+
+  #drainInflated(): void {
+    this.#drainScheduled = false;
+    const queue = this.#inflated;
+    this.#inflated = [];
+    for (const { chunk, consumed } of queue) {
+      if (this.#settled) return;
+      this.#feedTar(chunk, consumed);
+    }
+  }
+
+  /**
+   * Unpacked tar bytes; the bomb guards live here so they trip before anything is parsed.
+   * `consumed`: compressed bytes zlib had consumed when it produced this chunk.
+   */
+  #feedTar(chunk: Buffer, consumed = 0): void {
     if (this.#sawEndMarker) {
       this.#afterEndMarker(chunk.length);
       return;
@@ -191,7 +228,6 @@ class ArchiveReader {
     }
     // Measured against the compressed bytes zlib has consumed, not those read: a whole bomb is
     // read long before it is inflated.
-    const consumed = this.#gunzip?.bytesWritten ?? 0;
     if (
       consumed > 0 &&
       this.#tarBytes > EXPANSION_CHECK_AFTER_BYTES &&
@@ -202,9 +238,42 @@ class ArchiveReader {
         `archive expands more than ${MAX_EXPANSION_RATIO}× (${formatBytes(consumed)} → ${formatBytes(this.#tarBytes)} so far): a compression bomb?`,
       );
     }
-    // Entries are consumed synchronously as they are parsed (see #readFile), so the parser
-    // never holds more than the current chunk and its return value can be ignored.
-    this.#parser.write(chunk);
+    this.#writeTar(chunk);
+  }
+
+  /**
+   * Hands tar bytes to the parser in whole 512-byte blocks: given a chunk that does not start on
+   * a block boundary, tar@7 copies the whole chunk onto the bytes it kept from the previous one.
+   * Here only the few bytes around the boundary are copied. Entries are consumed synchronously as
+   * they are parsed (see #readFile), so the parser's return value can be ignored.
+   */
+  #writeTar(chunk: Buffer): void {
+    let from = 0;
+    const kept = this.#partialBlock;
+    if (kept.length > 0) {
+      from = Math.min(chunk.length, TAR_BLOCK - kept.length);
+      const joined = Buffer.concat([kept, chunk.subarray(0, from)]);
+      if (joined.length < TAR_BLOCK) {
+        this.#partialBlock = joined;
+        return;
+      }
+      this.#partialBlock = EMPTY;
+      this.#parser.write(joined);
+      if (this.#settled) return;
+    }
+    const end = from + Math.floor((chunk.length - from) / TAR_BLOCK) * TAR_BLOCK;
+    if (end > from)
+      this.#parser.write(from === 0 && end === chunk.length ? chunk : chunk.subarray(from, end));
+    if (end < chunk.length) this.#partialBlock = Buffer.from(chunk.subarray(end));
+  }
+
+  #endTar(): void {
+    if (this.#partialBlock.length > 0) {
+      const rest = this.#partialBlock;
+      this.#partialBlock = EMPTY;
+      this.#parser.write(rest);
+    }
+    this.#parser.end();
   }
 
   // ── tar side ────────────────────────────────────────────────────────────────
@@ -336,6 +405,8 @@ class ArchiveReader {
   /** Stops all reading at once: a bomb must not keep inflating after the verdict. */
   #stop(): void {
     this.#head = [];
+    this.#inflated = [];
+    this.#partialBlock = EMPTY;
     this.#source.pause();
     if (!this.#sourceEnded) this.#source.destroy();
     this.#gunzip?.destroy();

