@@ -616,15 +616,7 @@ async function explanationBody(
 ): Promise<string> {
   if (!deps.explain)
     return renderExplanation({ ok: false, reason: "this bot has no language model explainer" });
-  const attempt = await deps.explain({
-    owner: session.ref.owner,
-    repo: session.ref.repo,
-    issueNumber: session.ref.issueNumber,
-    title: deps.redact(view.issue.title),
-    body: deps.redact(view.issue.body ?? ""),
-    result: analysis.result,
-    inputs: analysis.inputs,
-  });
+  const attempt = await deps.explain(explainRequest(session, view, analysis, deps));
   return renderExplanation(
     attempt.ok
       ? { ok: true, text: attempt.markdown, model: attempt.model }
@@ -836,6 +828,16 @@ export async function analysisForExplain(
   const catalogue = loadCatalogue(view.config, deps);
   const attachments = gatherAttachments(session.ref, view, deps);
   const analysis = await analyseAttachments(session.api, view.issue, attachments, catalogue.catalogue, deps);
+  return explainRequest(session, view, analysis, deps);
+}
+
+/** What the explainer gets: the analysis plus the redacted issue text. */
+function explainRequest(
+  session: IssueSession,
+  view: IssueView,
+  analysis: AttachmentAnalysis,
+  deps: TriageDeps,
+): ExplainRequest {
   return {
     owner: session.ref.owner,
     repo: session.ref.repo,
