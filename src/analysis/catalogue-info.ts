@@ -3,7 +3,6 @@
  * fallback, so that a computed check never crashes on an id the catalogue does not (yet) hold.
  */
 import type { Evidence, Finding, Severity } from "../result/types.js";
-import { SEVERITY_ORDER } from "../result/types.js";
 import type { Catalogue, SignatureRule } from "../rules/types.js";
 
 export const DOCS = {
@@ -222,22 +221,6 @@ export function ruleInfo(catalogue: Catalogue | undefined, id: string): RuleInfo
     severity: rule?.severity ?? fallback?.severity ?? "medium",
     rule,
   };
-}
-
-export function severityRank(severity: Severity): number {
-  return SEVERITY_ORDER.indexOf(severity);
-}
-
-export function mostSevere(a: Severity, b: Severity): Severity {
-  return severityRank(a) <= severityRank(b) ? a : b;
-}
-
-/** `steps` levels less severe, never below `floor`. */
-export function lowerSeverity(severity: Severity, steps: number, floor: Severity = "low"): Severity {
-  const rank = severityRank(severity);
-  const floorRank = severityRank(floor);
-  if (rank >= floorRank) return severity;
-  return SEVERITY_ORDER[Math.min(rank + steps, floorRank)];
 }
 
 export interface FindingInit {

@@ -4,9 +4,10 @@
  */
 import { splitKernelLine } from "../parsers/kernel.js";
 import type { DiskUsageRow, KernelEvent } from "../parsers/types.js";
+import { mostSevere } from "../result/severity.js";
 import type { DiskError, DiskErrorKind, Evidence, Finding, Severity } from "../result/types.js";
 import type { Catalogue } from "../rules/types.js";
-import { computedFinding, mostSevere } from "./catalogue-info.js";
+import { computedFinding } from "./catalogue-info.js";
 import type { ReportData } from "./types.js";
 
 const DMESG = "apparmor/dmesg";

@@ -4,9 +4,12 @@
  * context: lines repeated by systemctl.log are counted once, the cluster dump (the same in every
  * report) is read once, and trouble that ended well before the report no longer alarms.
  */
+
+import { lowerSeverity, mostSevere, severityRank } from "../result/severity.js";
 import type { Evidence, Finding, Severity } from "../result/types.js";
+import { effectiveSeverity, type Rating } from "../rules/severity.js";
 import type { Catalogue, SignatureHit } from "../rules/types.js";
-import { lowerSeverity, mostSevere, type RuleInfo, ruleInfo, severityRank } from "./catalogue-info.js";
+import { type RuleInfo, ruleInfo } from "./catalogue-info.js";
 import {
   clockText,
   fileEndMinute,
@@ -97,38 +100,14 @@ export function groupHits(reports: ReportData[]): HitGroup[] {
   return [...groups.values()];
 }
 
-export interface Rating {
-  severity: Severity;
-  sustained: boolean;
-  /** The rule wants a sustained burst and this was not one. */
-  isolated: boolean;
-}
+export type { Rating } from "../rules/severity.js";
 
-/** Severity of a rule's hits: escalated when its condition holds, lowered when a wanted burst is missing. */
+/** Severity of a rule's hits (the catalogue's rule, or the fallback severity for an unknown id). */
 export function rate(info: RuleInfo, hits: SignatureHit[]): Rating | null {
-  if (info.severity === "noise") return null;
-  const base: Severity = info.severity;
-  const sustained = hits.some((h) => h.sustained);
-  const maxCapture = hits.reduce<number | null>(
-    (max, h) => (h.maxCapture !== null && (max === null || h.maxCapture > max) ? h.maxCapture : max),
-    null,
+  return effectiveSeverity(
+    { severity: info.severity, sustained: info.rule?.sustained, escalate: info.rule?.escalate },
+    hits,
   );
-  const escalate = info.rule?.escalate;
-  let escalated = false;
-  if (escalate) {
-    const when = escalate.when;
-    escalated =
-      when === "sustained"
-        ? sustained
-        : maxCapture !== null && Number.isFinite(when.above) && maxCapture > when.above;
-  }
-  if (escalated && escalate)
-    return { severity: mostSevere(base, escalate.severity), sustained, isolated: false };
-  if (info.rule?.sustained && !sustained) {
-    // A one-off at start-up or shutdown must not read as an incident.
-    return { severity: lowerSeverity(base, 2, "low"), sustained, isolated: true };
-  }
-  return { severity: base, sustained, isolated: false };
 }
 
 /** Earliest firstSeen / latest lastSeen, ordered by the hits' minute buckets when known. */

@@ -1,6 +1,7 @@
 /** Ordering and de-duplication of findings (contract: most severe first, then by node). */
+
+import { mostSevere, severityRank } from "../result/severity.js";
 import type { Evidence, Finding } from "../result/types.js";
-import { mostSevere, severityRank } from "./catalogue-info.js";
 
 const MAX_MERGED_EVIDENCE = 5;
 

@@ -3,6 +3,8 @@
  * most explanatory first — quorum, a datastore under stress, disk errors, stale or departed
  * members, then other serious findings, each told once across nodes.
  */
+
+import { severityRank } from "../result/severity.js";
 import type {
   DepartedNode,
   DiskError,
@@ -13,7 +15,6 @@ import type {
   Severity,
 } from "../result/types.js";
 import { describeMember } from "./addresses.js";
-import { severityRank } from "./catalogue-info.js";
 import { clockText, minuteOf, minuteText } from "./clock.js";
 import { sortFindings } from "./sort.js";
 

@@ -5,6 +5,7 @@
  * errors by node, device and kind, departed nodes by address and role. Node names compare
  * case-insensitively. Node-specific items of a node reported on one side only are not compared.
  */
+import { severityRank } from "../result/severity.js";
 import type {
   AnalysisResult,
   DepartedNode,
@@ -15,7 +16,6 @@ import type {
   QuorumResult,
   ReportSummary,
 } from "../result/types.js";
-import { SEVERITY_ORDER } from "../result/types.js";
 import {
   type DepartedRef,
   DIFF_SCHEMA_VERSION,
@@ -264,7 +264,7 @@ function findingMap(list: Finding[]): Map<string, FindingRef> {
     }
     existing.count += f.count;
     existing.sustained ||= f.sustained === true;
-    if (rank(f.severity) < rank(existing.severity)) existing.severity = f.severity;
+    if (severityRank(f.severity) < severityRank(existing.severity)) existing.severity = f.severity;
     if (laterTimestamp(f.lastSeen ?? null, existing.lastSeen)) existing.lastSeen = f.lastSeen ?? null;
   }
   return map;
@@ -306,7 +306,9 @@ function diffFindings(previous: Finding[], current: Finding[]): ReportDiff["find
   const bySeverity =
     <T extends { node: string | null; id: string }>(sev: (x: T) => string) =>
     (a: T, b: T) =>
-      rank(sev(a)) - rank(sev(b)) || (a.node ?? "").localeCompare(b.node ?? "") || a.id.localeCompare(b.id);
+      severityRank(sev(a)) - severityRank(sev(b)) ||
+      (a.node ?? "").localeCompare(b.node ?? "") ||
+      a.id.localeCompare(b.id);
   return {
     appeared: appeared.sort(bySeverity((f) => f.severity)),
     disappeared: disappeared.sort(bySeverity((f) => f.severity)),
@@ -360,11 +362,6 @@ function nodesOf(reports: ReportSummary[] | undefined): Map<string, string> {
 
 function sortNames(names: string[]): string[] {
   return [...names].sort((a, b) => a.localeCompare(b));
-}
-
-function rank(severity: string): number {
-  const index = SEVERITY_ORDER.indexOf(severity as (typeof SEVERITY_ORDER)[number]);
-  return index === -1 ? SEVERITY_ORDER.length : index;
 }
 
 const ISO_LIKE = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?/;

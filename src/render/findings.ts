@@ -4,6 +4,8 @@
  * worst nodes. Each entry renders at one of several levels of detail; the comment budget lowers
  * the level of the least severe entries first.
  */
+
+import { severityRank } from "../result/severity.js";
 import type { Evidence, Finding, Severity } from "../result/types.js";
 import {
   bootSeconds,
@@ -17,7 +19,7 @@ import {
   plural,
   safeLink,
 } from "./md-text.js";
-import { SEVERITY_EMOJI, severityRank } from "./verdict.js";
+import { SEVERITY_EMOJI } from "./verdict.js";
 
 /**
  * full: header, meaning and evidence · brief: header and meaning (evidence omitted) ·

@@ -8,6 +8,7 @@
  * line, then optional parts go, and one line says what was left out.
  */
 import { redact, redactResult } from "../redact/redact.js";
+import { isAtLeast } from "../result/severity.js";
 import type { AnalysisResult, Severity } from "../result/types.js";
 import { SEVERITY_ORDER } from "../result/types.js";
 import {
@@ -32,7 +33,7 @@ import {
 import { renderStateComment } from "./state.js";
 import { timelineSection } from "./timeline.js";
 import type { RenderOptions } from "./types.js";
-import { isAtLeast, SEVERITY_EMOJI, sortFindings } from "./verdict.js";
+import { SEVERITY_EMOJI, sortFindings } from "./verdict.js";
 
 /** The comment's hidden first line; the bot finds its comment again by it (and its login). */
 export const COMMENT_MARKER = "<!-- report-triage -->";

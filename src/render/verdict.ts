@@ -1,6 +1,6 @@
 /** Severity ranking, emoji and the one-line verdict of a result. */
+import { severityRank } from "../result/severity.js";
 import type { AnalysisResult, DiskErrorKind, Finding, QuorumState, Severity } from "../result/types.js";
-import { SEVERITY_ORDER } from "../result/types.js";
 import { plural } from "./md-text.js";
 
 export const SEVERITY_EMOJI: Record<Severity, string> = {
@@ -20,16 +20,6 @@ export const QUORUM_EMOJI: Record<QuorumState, string> = {
 };
 
 export const OK_EMOJI = "✅";
-
-/** 0 = critical … 4 = info; unknown severities sort last. */
-export function severityRank(severity: Severity | string): number {
-  const index = SEVERITY_ORDER.indexOf(severity as Severity);
-  return index === -1 ? SEVERITY_ORDER.length : index;
-}
-
-export function isAtLeast(severity: Severity, threshold: Severity): boolean {
-  return severityRank(severity) <= severityRank(threshold);
-}
 
 /** Most severe first; ties keep their order (the engine's "then by node"). */
 export function sortFindings<T extends Pick<Finding, "severity">>(findings: readonly T[]): T[] {

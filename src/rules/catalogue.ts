@@ -2,9 +2,11 @@
  * Loading and validation of the failure-signature catalogue (src/rules/signatures.yaml) and of
  * extra rules from a repository's configuration.
  */
+
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
+import { severityRank } from "../result/severity.js";
 import { SEVERITY_ORDER, type Severity } from "../result/types.js";
 import { patternError } from "./paths.js";
 import { checkUserRegex, RegexSyntaxError, requiredLiterals, shortestLiteral } from "./regex-analysis.js";
@@ -53,11 +55,6 @@ export interface ValidationResult {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 const isNonEmptyString = (v: unknown): v is string => typeof v === "string" && v.trim().length > 0;
-
-/** Severity rank: 0 = critical … 5 = noise. */
-export function severityRank(s: Severity | "noise"): number {
-  return SEVERITIES.indexOf(s);
-}
 
 function ruleList(raw: unknown, errors: string[]): unknown[] {
   if (raw === null || raw === undefined) return [];

@@ -226,36 +226,58 @@ describe("noise rules", () => {
   it("never become findings", () => {
     const noise = catalogue.rules.filter((r) => r.severity === "noise");
     expect(noise.length).toBeGreaterThanOrEqual(4);
-    for (const r of noise) expect(effectiveSeverity(r, { sustained: true, maxCapture: 99 })).toBeNull();
+    for (const r of noise)
+      expect(effectiveSeverity(r, [{ sustained: true, maxCapture: 99 }])?.severity ?? null).toBeNull();
   });
 });
 
 describe("effectiveSeverity", () => {
   const byId = (id: string) => catalogue.byId.get(id) as SignatureRule;
   it("escalates crash loops by restart counter", () => {
-    expect(effectiveSeverity(byId("kubelite.crashloop"), { sustained: false, maxCapture: 3 })).toBe("medium");
-    expect(effectiveSeverity(byId("kubelite.crashloop"), { sustained: false, maxCapture: 6 })).toBe(
-      "critical",
-    );
-    expect(effectiveSeverity(byId("dqlite.service-crashloop"), { sustained: false, maxCapture: null })).toBe(
-      "medium",
-    );
+    expect(
+      effectiveSeverity(byId("kubelite.crashloop"), [{ sustained: false, maxCapture: 3 }])?.severity ?? null,
+    ).toBe("medium");
+    expect(
+      effectiveSeverity(byId("kubelite.crashloop"), [{ sustained: false, maxCapture: 6 }])?.severity ?? null,
+    ).toBe("critical");
+    expect(
+      effectiveSeverity(byId("dqlite.service-crashloop"), [{ sustained: false, maxCapture: null }])
+        ?.severity ?? null,
+    ).toBe("medium");
   });
-  it("escalates sustained bursts", () => {
-    expect(effectiveSeverity(byId("dqlite.query-deadline"), { sustained: false, maxCapture: null })).toBe(
-      "medium",
-    );
-    expect(effectiveSeverity(byId("dqlite.query-deadline"), { sustained: true, maxCapture: null })).toBe(
-      "high",
-    );
-    expect(effectiveSeverity(byId("dqlite.query-canceled"), { sustained: true, maxCapture: null })).toBe(
-      "high",
-    );
+  it("escalates sustained bursts and lowers isolated ones", () => {
+    expect(
+      effectiveSeverity(byId("dqlite.query-deadline"), [{ sustained: false, maxCapture: null }]),
+    ).toEqual({
+      severity: "low",
+      sustained: false,
+      isolated: true,
+    });
+    expect(
+      effectiveSeverity(byId("dqlite.query-deadline"), [{ sustained: true, maxCapture: null }])?.severity ??
+        null,
+    ).toBe("high");
+    expect(
+      effectiveSeverity(byId("dqlite.query-canceled"), [{ sustained: true, maxCapture: null }])?.severity ??
+        null,
+    ).toBe("high");
   });
-  it("drops rules that only count when sustained", () => {
+  it("lowers rules that want a sustained burst when it is missing, and keeps them when it is there", () => {
     const rule: SignatureRule = { ...byId("dqlite.query-deadline"), escalate: undefined };
-    expect(effectiveSeverity(rule, { sustained: false, maxCapture: null })).toBeNull();
-    expect(effectiveSeverity(rule, { sustained: true, maxCapture: null })).toBe("medium");
+    expect(effectiveSeverity(rule, [{ sustained: false, maxCapture: null }])).toMatchObject({
+      severity: "low",
+      isolated: true,
+    });
+    expect(
+      effectiveSeverity(rule, [
+        { sustained: false, maxCapture: null },
+        { sustained: true, maxCapture: null },
+      ]),
+    ).toEqual({
+      severity: "medium",
+      sustained: true,
+      isolated: false,
+    });
   });
 });
 
