@@ -174,6 +174,22 @@ export function takenAtFromName(name: string): string | null {
   return `${y}-${mo}-${d}T${h}:${mi}:${s}`;
 }
 
+/** Every parser of that report file plus the signature scanner, fed the file's bytes once. */
+function fileSinks(
+  path: string,
+  parsed: ParsedReport,
+  warnings: string[],
+  catalogue: Catalogue,
+  yearHint: number | null,
+): { sink: FileSink | null; scanner: ReturnType<typeof createScanner> } {
+  const sinks: FileSink[] = [];
+  for (const parser of PARSERS) if (parser.matches(path)) sinks.push(parser.open(path, parsed, warnings));
+  const scanner = createScanner(catalogue, path, { yearHint });
+  if (scanner) sinks.push(scanner);
+  if (sinks.length === 0) return { sink: null, scanner };
+  return { sink: sinks.length === 1 ? sinks[0] : teeSink(sinks), scanner };
+}
+
 interface ReportCollector {
   prefix: string;
   parsed: ParsedReport;
@@ -196,18 +212,15 @@ async function readOneArchive(
     collectors.set(prefix, collector);
     return {
       onFile(entry: ReportFileEntry): FileSink | null {
-        const sinks: FileSink[] = [];
-        for (const parser of PARSERS) {
-          if (parser.matches(entry.path))
-            sinks.push(parser.open(entry.path, collector.parsed, collector.warnings));
-        }
-        const scanner = createScanner(catalogue, entry.path, { yearHint });
-        if (scanner) {
-          sinks.push(scanner);
-          collector.scanners.push(scanner);
-        }
-        if (sinks.length === 0) return null;
-        return sinks.length === 1 ? sinks[0] : teeSink(sinks);
+        const { sink, scanner } = fileSinks(
+          entry.path,
+          collector.parsed,
+          collector.warnings,
+          catalogue,
+          yearHint,
+        );
+        if (scanner) collector.scanners.push(scanner);
+        return sink;
       },
     };
   };
@@ -355,11 +368,11 @@ function openLog(
     service === "kernel" ? "apparmor/dmesg" : `snap.microk8s.daemon-${service ?? "unknown"}/journal.log`;
   const parsed = createParsedReport();
   const warnings: string[] = [];
-  const sinks: FileSink[] = PARSERS.filter((p) => p.matches(path)).map((p) => p.open(path, parsed, warnings));
   const takenAt = takenAtFromName(name);
-  const scanner = createScanner(catalogue, path, { yearHint: takenAt ? Number(takenAt.slice(0, 4)) : null });
-  if (scanner) sinks.push(scanner);
-  const sink = teeSink(sinks);
+  const yearHint = takenAt ? Number(takenAt.slice(0, 4)) : null;
+  const opened = fileSinks(path, parsed, warnings, catalogue, yearHint);
+  const sink = opened.sink ?? teeSink([]);
+  const scanner = opened.scanner;
   return {
     sink,
     finish(size) {

@@ -32,6 +32,7 @@ import {
   clusterYamlNotYaml,
   lineFiller,
   type MemberCounts,
+  type PlantedJournal,
   withInvalidUtf8,
 } from "./content.js";
 import {
@@ -456,13 +457,18 @@ function hugeLine(b: BaseReport): HostileCase {
     description: "a 200 MB single line in the middle of the datastore journal",
     name: b.name,
     outcome: { kind: "partial" },
-    facts: facts(b, {
-      planted: { rule: "dqlite.database-locked", file: b.journalPath, lines: journal.plantedLines },
-      unpackedBytes: b.tarBody.length + journal.size,
-    }),
+    facts: lockedLinesFacts(b, journal),
     heavy: true,
     open: variant(b, { [b.journalPath]: journal.content }),
   };
+}
+
+/** Facts of a case whose datastore journal carries planted "database is locked" lines. */
+function lockedLinesFacts(b: BaseReport, journal: PlantedJournal) {
+  return facts(b, {
+    planted: { rule: "dqlite.database-locked", file: b.journalPath, lines: journal.plantedLines },
+    unpackedBytes: b.tarBody.length + journal.size,
+  });
 }
 
 function binaryJournal(b: BaseReport): HostileCase {
@@ -485,10 +491,7 @@ function binaryJournal(b: BaseReport): HostileCase {
     description: "binary garbage (NULs, control and high bytes) inside the datastore journal",
     name: b.name,
     outcome: { kind: "partial" },
-    facts: facts(b, {
-      planted: { rule: "dqlite.database-locked", file: b.journalPath, lines: journal.plantedLines },
-      unpackedBytes: b.tarBody.length + journal.size,
-    }),
+    facts: lockedLinesFacts(b, journal),
     heavy: false,
     open: variant(b, { [b.journalPath]: journal.content }),
   };
@@ -506,10 +509,7 @@ function invalidUtf8(b: BaseReport): HostileCase {
     description: "invalid UTF-8 sequences inside matching journal lines and in a file name",
     name: b.name,
     outcome: { kind: "partial" },
-    facts: facts(b, {
-      planted: { rule: "dqlite.database-locked", file: b.journalPath, lines: journal.plantedLines },
-      unpackedBytes: b.tarBody.length + journal.size,
-    }),
+    facts: lockedLinesFacts(b, journal),
     heavy: false,
     open: () => {
       // A file name that is not UTF-8 either (tar names are bytes), appended after the report.
